@@ -1,0 +1,224 @@
+"""The ``kg`` command: thin shells over the library functions.
+
+Exit codes: 0 ok, 1 invalid data (syntax error, SHACL violation, failed gate),
+2 usage or environment (bad flag or setting, missing project or store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kg import __version__
+from kg.config import SPECS, Settings
+from kg.errors import EXIT_INVALID_DATA, EXIT_OK, KgError, UsageError, ValidationFailed
+
+EPILOG = """\
+settings (flag > KG_* environment variable > kg.toml > default):
+{settings}
+
+exit codes:
+  0  success
+  1  invalid data: a syntax error, a SHACL violation or a failed *-violation.rq gate
+  2  usage or environment: a bad flag or setting, a missing project or store
+
+examples:
+  kg build                              build and validate the project in .
+  kg validate --format json             the SHACL report as JSON
+  kg query 'SELECT * WHERE {{ ?s ?p ?o }} LIMIT 5'
+  kg query -f sparql/briefing.rq --format csv
+  kg serve --port 8000                  serve at http://127.0.0.1:8000/sparql
+"""
+
+
+def _settings_help() -> str:
+    return "\n".join(
+        f"  {s.flag:<16} {s.env_var:<16} {s.help} (default: {s.default})" for s in SPECS
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("settings")
+    group.add_argument(
+        "--project",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="project directory holding kg.toml, ontology/, shapes/, sparql/, data/ "
+        "(default: KG_PROJECT or the current directory)",
+    )
+    for spec in SPECS:
+        group.add_argument(spec.flag, default=argparse.SUPPRESS, metavar="VALUE", help=spec.help)
+
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="Build, validate, query and serve a linked-data knowledge graph of the "
+        "facts news articles report.",
+        epilog=EPILOG.format(settings=_settings_help()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            parents=[common],
+            help=help_text,
+            description=help_text,
+            epilog="exit codes: 0 ok, 1 invalid data, 2 usage or environment",
+        )
+
+    build = command("build", "Parse, validate and load the project into a new store, then swap.")
+    build.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: on a terminal, for many articles)",
+    )
+
+    validate = command("validate", "Validate the project (SHACL and *-violation.rq) and report.")
+    validate.add_argument(
+        "--format",
+        choices=("text", "json", "turtle"),
+        default="text",
+        help="text for people, json for tools, turtle for sh:ValidationReport",
+    )
+
+    query = command("query", "Run a SPARQL query against the built store.")
+    source = query.add_mutually_exclusive_group(required=True)
+    source.add_argument("query", nargs="?", help="the query text")
+    source.add_argument("-f", "--file", type=Path, help="read the query from a .rq file")
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "tsv", "json"),
+        default="table",
+        help="output format for SELECT/ASK (CONSTRUCT prints Turtle)",
+    )
+    query.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=TERM",
+        help="bind ?NAME to an RDF term in Turtle syntax, e.g. "
+        "day='\"2025-03-12\"^^xsd:date' (repeatable)",
+    )
+
+    command("stats", "Print what the built store holds: graphs, triples, entities, version.")
+
+    sentences = command("sentences", "Print an article's numbered sentences and offsets.")
+    sentences.add_argument("slug", help="the article folder name under data/articles/")
+
+    command("serve", "Serve the built store: SPARQL endpoint at /sparql, health at /healthz.")
+    return parser  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except KgError as exc:
+        if isinstance(exc, ValidationFailed):
+            print(exc.report.to_text(), file=sys.stderr)
+        print(f"kg: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: say so, with the traceback, and do not hide it as bad input
+        traceback.print_exc()
+        print("kg: internal error (a bug in kg; please report it)", file=sys.stderr)
+        return 70
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {s.name: getattr(args, s.name) for s in SPECS if hasattr(args, s.name)}
+    return Settings.load(getattr(args, "project", None), overrides=overrides)
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    handler = globals()[f"_cmd_{args.command}"]
+    return handler(settings, args)
+
+
+def _cmd_build(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.build import build
+
+    result = build(settings, progress=args.progress)
+    for problem in result.report.problems:  # warnings and infos do not stop a build
+        print(f"kg: {problem.severity.lower()}: {problem.location}: {problem.message}",
+              file=sys.stderr)  # fmt: skip
+    print(result.summary())
+    return EXIT_OK
+
+
+def _cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.build import validate_only
+
+    report = validate_only(settings)
+    render = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}
+    print(render[args.format]())
+    return EXIT_OK if report.conforms else EXIT_INVALID_DATA
+
+
+def _cmd_query(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.namespaces import prefixes
+    from kg.output import write_results
+    from kg.queries import parse_bindings
+    from kg.store import open_store
+
+    text = args.file.read_text(encoding="utf-8") if args.file else args.query
+    if args.file and not args.file.is_file():
+        raise UsageError(f"{args.file}: no such query file")
+    bindings = parse_bindings(args.param, settings.base_iri)
+    store = open_store(settings)
+    results = store.query(text, bindings=bindings, prefixes=prefixes(settings.base_iri))
+    write_results(results, args.format, sys.stdout.buffer, base_iri=settings.base_iri)
+    return EXIT_OK
+
+
+def _cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.store import open_store
+
+    info: dict[str, Any] = dict(open_store(settings).info.data)
+    print(json.dumps(info, indent=2, sort_keys=True))
+    return EXIT_OK
+
+
+def _cmd_sentences(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.project import ARTICLE_TEXT, ARTICLES_DIR
+    from kg.text import read_text, split_sentences
+
+    path = settings.project / ARTICLES_DIR / args.slug / ARTICLE_TEXT
+    if not path.is_file():
+        raise UsageError(
+            f"{path}: no such article text", hint="give a folder name in data/articles"
+        )
+    for sentence in split_sentences(read_text(path)):
+        print(f"s{sentence.number}\t{sentence.start}-{sentence.end}\t{sentence.text}")
+    return EXIT_OK
+
+
+def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kg.app import create_app
+    from kg.store import open_store
+
+    app = create_app(settings, store=open_store(settings))
+    print(f"kg: serving {settings.store} at http://{settings.host}:{settings.port}/sparql",
+          file=sys.stderr)  # fmt: skip
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,179 @@
+"""One `Settings` object: command-line flags > ``KG_*`` environment > ``kg.toml`` > defaults.
+
+Every setting is declared once in ``SPECS`` (name, kg.toml section, parser, default,
+help); the CLI, the environment reader and the README's settings table all read
+that declaration, so none of them can drift. Bad values are refused with the
+source that supplied them (``KG_PORT=abc``, ``kg.toml [server] port``, ``--port``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from kg.errors import EnvironmentProblem, UsageError
+
+CONFIG_FILE = "kg.toml"
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected a string")
+    return value
+
+
+def _iri_base(value: Any) -> str:
+    value = _text(value)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("expected an absolute http(s) IRI such as https://example.org/")
+    if not value.endswith("/"):
+        raise ValueError("must end with '/' so that paths like id/country/china append to it")
+    return value
+
+
+def _port(value: Any) -> int:
+    port = int(value)
+    if not 0 <= port <= 65535:
+        raise ValueError("expected a port number between 0 and 65535")
+    return port
+
+
+def _path(value: Any) -> Path:
+    return Path(_text(value))
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """The declaration of one setting; ``section`` is its table in kg.toml."""
+
+    name: str
+    section: str
+    parse: Callable[[Any], Any]
+    default: Any
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return f"KG_{self.name.upper()}"
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("title", "dataset", _text, "Untitled dataset", "Dataset title (VoID/DCAT, HTML)."),
+    SettingSpec("description", "dataset", _text, "", "One-paragraph dataset description."),
+    SettingSpec(
+        "base_iri",
+        "dataset",
+        _iri_base,
+        "https://kg.example.org/",
+        "Canonical base of every IRI in the dataset; need not be the server's address.",
+    ),
+    SettingSpec("license", "dataset", _text, "", "Licence IRI of the data."),
+    SettingSpec("publisher", "dataset", _text, "", "Who publishes the dataset."),
+    SettingSpec(
+        "store",
+        "store",
+        _path,
+        Path(".kg/store"),
+        "Where the built Oxigraph store lives (relative to the project).",
+    ),
+    SettingSpec("host", "server", _text, "127.0.0.1", "Interface `kg serve` listens on."),
+    SettingSpec("port", "server", _port, 8000, "Port `kg serve` listens on."),
+)
+SPECS_BY_NAME = {spec.name: spec for spec in SPECS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Resolved settings; build one with ``Settings.load``."""
+
+    project: Path
+    title: str
+    description: str
+    base_iri: str
+    license: str
+    publisher: str
+    store: Path
+    host: str
+    port: int
+
+    @classmethod
+    def load(
+        cls,
+        project: Path | str | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> Settings:
+        """Resolve every setting: ``overrides`` (flags) > ``env`` > kg.toml > defaults."""
+        env = os.environ if env is None else env
+        project_dir = Path(project or env.get("KG_PROJECT") or ".").resolve()
+        if not project_dir.is_dir():
+            raise EnvironmentProblem(
+                f"project directory {project_dir} does not exist",
+                hint="pass --project DIR (or set KG_PROJECT) to a directory holding kg.toml",
+            )
+        file_values = _read_config_file(project_dir / CONFIG_FILE)
+        values: dict[str, Any] = {}
+        for spec in SPECS:
+            values[spec.name] = _resolve(spec, overrides or {}, env, file_values)
+        store = values["store"]
+        values["store"] = store if store.is_absolute() else project_dir / store
+        return cls(project=project_dir, **values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _resolve(
+    spec: SettingSpec,
+    overrides: Mapping[str, Any],
+    env: Mapping[str, str],
+    file_values: Mapping[tuple[str, str], Any],
+) -> Any:
+    candidates = (
+        (overrides.get(spec.name), f"{spec.flag}"),
+        (env.get(spec.env_var), f"{spec.env_var}"),
+        (file_values.get((spec.section, spec.name)), f"{CONFIG_FILE} [{spec.section}] {spec.name}"),
+    )
+    for raw, origin in candidates:
+        if raw is None:
+            continue
+        try:
+            return spec.parse(raw)
+        except (TypeError, ValueError) as exc:
+            raise UsageError(
+                f"invalid value {raw!r} for {origin}: {exc}", hint=f"{spec.name}: {spec.help}"
+            ) from None
+    return spec.default
+
+
+def _read_config_file(path: Path) -> dict[tuple[str, str], Any]:
+    if not path.exists():
+        return {}
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: {exc}", hint="fix the TOML syntax of kg.toml") from None
+    values: dict[tuple[str, str], Any] = {}
+    for section, table in document.items():
+        if not isinstance(table, dict):
+            raise UsageError(f"{path}: top-level key {section!r} must be a [table]")
+        for key, value in table.items():
+            spec = SPECS_BY_NAME.get(key)
+            if spec is None or spec.section != section:
+                known = ", ".join(f"[{s.section}] {s.name}" for s in SPECS)
+                raise UsageError(
+                    f"{path}: unknown setting [{section}] {key}", hint=f"known: {known}"
+                )
+            values[(section, key)] = value
+    return values

@@ -1,0 +1,99 @@
+"""Project files -> named graphs: parse every file once and derive the article text layers.
+
+The result is a list of ``GraphSource``: each named graph's IRI, its triples (as
+pyoxigraph terms, the store's native form) and the files they came from, so that
+validation problems can point back to a file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg import namespaces
+from kg.errors import DataError
+from kg.project import Article, Project
+from kg.sources import parse_turtle
+from kg.text import read_text, text_layer
+
+ONTOLOGY, SHAPES, ENTITIES, ARTICLE = "ontology", "shapes", "entities", "article"
+
+
+@dataclass(frozen=True, slots=True)
+class GraphSource:
+    """One named graph of the dataset and where its triples come from."""
+
+    iri: str
+    kind: str
+    triples: list[ox.Triple]
+    files: tuple[tuple[Path, Path], ...]  # (path on disk, path as shown to the curator)
+
+    def quads(self) -> Iterable[ox.Quad]:
+        graph = ox.NamedNode(self.iri)
+        return (ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.triples)
+
+
+def assemble(
+    project: Project, *, on_article: Callable[[], None] | None = None
+) -> list[GraphSource]:
+    """Every graph of the dataset: ontology, shapes, entities, then one per article."""
+    graphs = [
+        _from_files(project, project.ontology_graph, ONTOLOGY, project.ontology_files),
+        _from_files(project, project.shapes_graph, SHAPES, project.shape_files),
+    ]
+    if project.entities_file:
+        graphs.append(
+            _from_files(project, project.entities_graph, ENTITIES, (project.entities_file,))
+        )
+    for article in project.articles:
+        graphs.append(article_graph(project, article))
+        if on_article:
+            on_article()
+    return graphs
+
+
+def article_graph(project: Project, article: Article) -> GraphSource:
+    """The curator's facts plus the text layer derived from the source text."""
+    shown = project.relative(article.graph_path)
+    triples = parse_turtle(article.graph_path, shown_as=shown)
+    subject = ox.NamedNode(article.iri)
+    if not any(t.subject == subject for t in triples):
+        raise DataError(
+            f"{shown}: does not describe its article <{article.iri}>",
+            hint="the graph of data/articles/{slug}/ must state the article's type, title "
+            "and publisher with the article IRI as subject",
+        )
+    text = read_text(article.text_path, shown_as=project.relative(article.text_path))
+    vocabulary = namespaces.ontology_namespace(project.base_iri)
+    triples += text_layer(article.iri, text, vocabulary=vocabulary)
+    return GraphSource(article.iri, ARTICLE, triples, ((article.graph_path, shown),))
+
+
+def _from_files(project: Project, iri: str, kind: str, paths: Iterable[Path]) -> GraphSource:
+    files = tuple((p, project.relative(p)) for p in paths)
+    triples = [t for path, shown in files for t in parse_turtle(path, shown_as=shown)]
+    return GraphSource(iri, kind, triples, files)
+
+
+def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
+    """Copy triples into an rdflib Graph (for pySHACL), term by term without re-parsing."""
+    graph = Graph()
+    add = graph.add
+    for triple in triples:
+        add((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
+    return graph
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))

@@ -1,0 +1,108 @@
+"""The error tree of `kg`: each class carries its CLI exit code and HTTP status.
+
+    KgError                      exit 2, HTTP 500  anything kg itself raises
+    ├── UsageError               exit 2, HTTP 400  a bad flag, setting or argument
+    │   └── QuerySyntaxError     exit 2, HTTP 400  a SPARQL query that does not parse
+    ├── EnvironmentProblem       exit 2, HTTP 503  missing directory, store not built, I/O
+    └── DataError                exit 1, HTTP 500  the project's data is invalid
+        ├── RdfSyntaxError       exit 1            a file that does not parse (file:line:col)
+        └── ValidationFailed     exit 1            SHACL or a *-violation.rq query failed
+
+Exit codes are documented in `kg --help` and the README: 0 ok, 1 invalid data,
+2 usage or environment. An exception that is not a KgError is a bug: the CLI
+prints it with its traceback and the HTTP app answers 500, never 400.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+EXIT_OK = 0
+EXIT_INVALID_DATA = 1
+EXIT_USAGE = 2
+
+
+class KgError(Exception):
+    """Base class of every error `kg` raises on purpose."""
+
+    exit_code = EXIT_USAGE
+    http_status = 500
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+    def to_json(self) -> dict[str, Any]:
+        """The one JSON error body of the HTTP app."""
+        body: dict[str, Any] = {"error": type(self).__name__, "message": self.message}
+        if self.hint:
+            body["hint"] = self.hint
+        return body
+
+
+class UsageError(KgError):
+    """The user asked for something that cannot be done as asked."""
+
+    http_status = 400
+
+
+class QuerySyntaxError(UsageError):
+    """A SPARQL query or update that does not parse; the message has line and column."""
+
+
+class EnvironmentProblem(KgError):
+    """The machine is not as needed: a missing directory, an unbuilt store, an I/O failure."""
+
+    http_status = 503
+
+
+class DataError(KgError):
+    """The project's data is invalid; the curator must fix a file."""
+
+    exit_code = EXIT_INVALID_DATA
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """A place in a project file, printed as ``file:line:column`` like compilers do."""
+
+    path: Path
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [str(self.path)]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+class RdfSyntaxError(DataError):
+    """A Turtle/TriG file that does not parse."""
+
+    def __init__(self, location: SourceLocation, detail: str) -> None:
+        super().__init__(
+            f"{location}: syntax error: {detail}",
+            hint="fix the file at that line and run `kg build` again",
+        )
+        self.location = location
+        self.detail = detail
+
+
+class ValidationFailed(DataError):
+    """The dataset does not conform; ``report`` holds every problem found."""
+
+    def __init__(self, report: Any) -> None:
+        super().__init__(
+            f"the dataset does not conform: {report.summary()}",
+            hint="run `kg validate` for the full report; the previous store is still served",
+        )
+        self.report = report

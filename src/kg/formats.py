@@ -1,0 +1,163 @@
+"""The one format table, and content negotiation over it (RFC 9110 §12.5.1).
+
+Every place that needs a media type, a file extension or a serializer reads
+``FORMATS``; media-type strings are compared nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg.errors import KgError
+
+RDF, RESULTS, PAGE = "rdf", "results", "page"
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One serialization: short name (``--format``, ``?format=``), media type, extension."""
+
+    name: str
+    media_type: str
+    extension: str
+    kind: str
+    label: str
+    rdf: ox.RdfFormat | None = None
+    results: ox.QueryResultsFormat | None = None
+    aliases: tuple[str, ...] = field(default=())
+    quads: bool = False
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value (text formats say their charset)."""
+        if self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml")):
+            return f"{self.media_type}; charset=utf-8"
+        return self.media_type
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", "ttl", RDF, "Turtle", rdf=ox.RdfFormat.TURTLE,
+           aliases=("application/x-turtle",)),
+    Format("jsonld", "application/ld+json", "jsonld", RDF, "JSON-LD", rdf=ox.RdfFormat.JSON_LD),
+    Format("ntriples", "application/n-triples", "nt", RDF, "N-Triples",
+           rdf=ox.RdfFormat.N_TRIPLES),
+    Format("rdfxml", "application/rdf+xml", "rdf", RDF, "RDF/XML", rdf=ox.RdfFormat.RDF_XML),
+    Format("nquads", "application/n-quads", "nq", RDF, "N-Quads", rdf=ox.RdfFormat.N_QUADS,
+           quads=True),
+    Format("trig", "application/trig", "trig", RDF, "TriG", rdf=ox.RdfFormat.TRIG, quads=True),
+    Format("json", "application/sparql-results+json", "srj", RESULTS, "SPARQL JSON",
+           results=ox.QueryResultsFormat.JSON, aliases=("application/json",)),
+    Format("xml", "application/sparql-results+xml", "srx", RESULTS, "SPARQL XML",
+           results=ox.QueryResultsFormat.XML, aliases=("application/xml",)),
+    Format("csv", "text/csv", "csv", RESULTS, "CSV", results=ox.QueryResultsFormat.CSV),
+    Format("tsv", "text/tab-separated-values", "tsv", RESULTS, "TSV",
+           results=ox.QueryResultsFormat.TSV),
+    Format("html", "text/html", "html", PAGE, "HTML", aliases=("application/xhtml+xml",)),
+)  # fmt: skip
+BY_NAME = {f.name: f for f in FORMATS}
+
+
+def by_name(name: str, kinds: Sequence[str] | None = None) -> Format:
+    """The format called ``name`` (or with that extension); 400 when it is not offered."""
+    for fmt in FORMATS:
+        if name in (fmt.name, fmt.extension) and (kinds is None or fmt.kind in kinds):
+            return fmt
+    offered = [f.name for f in FORMATS if kinds is None or f.kind in kinds]
+    raise UnknownFormat(f"unknown format {name!r}; offered: {', '.join(offered)}")
+
+
+class UnknownFormat(KgError):
+    http_status = 400
+
+
+class NotAcceptable(KgError):
+    """No offered format is acceptable (HTTP 406); the message lists what is offered."""
+
+    http_status = 406
+
+    def __init__(self, offered: Sequence[Format]) -> None:
+        types = ", ".join(f.media_type for f in offered)
+        super().__init__(f"none of the requested media types is offered; offered: {types}")
+        self.offered = tuple(offered)
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRange:
+    type: str
+    subtype: str
+    params: tuple[tuple[str, str], ...]
+    q: float
+
+    def specificity(self, media_type: str) -> int | None:
+        """How closely this range matches ``media_type``: None if not at all, higher is closer."""
+        kind, _, sub = media_type.partition("/")
+        if self.type == "*":
+            return 0
+        if self.type != kind:
+            return None
+        if self.subtype == "*":
+            return 1
+        if self.subtype != sub:
+            return None
+        return 3 if self.params else 2
+
+
+def parse_accept(header: str) -> list[MediaRange]:
+    """Parse an Accept header; malformed members are skipped, as RFC 9110 lets servers do."""
+    ranges = []
+    for member in header.split(","):
+        pieces = [p.strip() for p in member.split(";")]
+        kind, _, sub = pieces[0].lower().partition("/")
+        if not kind or not sub:
+            continue
+        q, params = 1.0, []
+        for piece in pieces[1:]:
+            key, _, value = piece.partition("=")
+            key = key.strip().lower()
+            if key == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+            elif key and key != "charset":
+                params.append((key, value.strip().strip('"')))
+        ranges.append(MediaRange(kind, sub, tuple(params), q))
+    return ranges
+
+
+def negotiate(accept: str | None, offered: Sequence[Format]) -> Format:
+    """Pick the offered format the client prefers; ties go to the server's order.
+
+    For each offered format the most specific matching range decides its q
+    (``*/*`` < ``type/*`` < ``type/subtype`` < with parameters); q=0 excludes it.
+    No Accept header means the first offered format.
+    """
+    if not accept or not accept.strip():
+        return offered[0]
+    ranges = parse_accept(accept)
+    best: tuple[float, int] | None = None
+    choice = None
+    for position, fmt in enumerate(offered):
+        q = _quality(fmt, ranges)
+        if q > 0 and (best is None or (q, -position) > best):
+            best, choice = (q, -position), fmt
+    if choice is None:
+        raise NotAcceptable(offered)
+    return choice
+
+
+def _quality(fmt: Format, ranges: Sequence[MediaRange]) -> float:
+    best_specificity, quality = -1, 0.0
+    for media_type in (fmt.media_type, *fmt.aliases):
+        for media_range in ranges:
+            specificity = media_range.specificity(media_type)
+            if specificity is not None and specificity > best_specificity:
+                best_specificity, quality = specificity, media_range.q
+    return quality
+
+
+def offered(kind: str) -> tuple[Format, ...]:
+    return tuple(f for f in FORMATS if f.kind == kind)

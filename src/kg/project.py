@@ -1,0 +1,124 @@
+"""Read a project directory: which files hold the ontology, shapes, queries, entities, articles.
+
+A project is a plain directory (the seed project is this repository)::
+
+    kg.toml                       dataset title, base IRI, licence, publisher
+    ontology/*.ttl                the OWL ontology          -> graph {base}ontology
+    shapes/*.ttl                  the SHACL shapes          -> graph {base}shapes
+    sparql/*.rq                   stored queries; *-violation.rq gate the build
+    data/entities.ttl             shared entities           -> graph {base}graph/entities
+    data/articles/{slug}/text.txt the article's source text (the text layer is derived)
+    data/articles/{slug}/graph.ttl what the article reports -> graph {base}id/article/{slug}
+
+Adding an article is adding one directory; nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg import namespaces
+from kg.config import Settings
+from kg.errors import DataError, EnvironmentProblem
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ARTICLE_TEXT = "text.txt"
+ARTICLE_GRAPH = "graph.ttl"
+ENTITIES_FILE = Path("data/entities.ttl")
+ARTICLES_DIR = Path("data/articles")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article's files and the IRI that names both the article and its graph."""
+
+    slug: str
+    iri: str
+    text_path: Path
+    graph_path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """The files of a project directory, sorted so every build sees them in one order."""
+
+    root: Path
+    base_iri: str
+    ontology_files: tuple[Path, ...]
+    shape_files: tuple[Path, ...]
+    query_files: tuple[Path, ...]
+    entities_file: Path | None
+    articles: tuple[Article, ...]
+
+    @property
+    def ontology_graph(self) -> str:
+        return namespaces.ontology_graph(self.base_iri)
+
+    @property
+    def shapes_graph(self) -> str:
+        return namespaces.shapes_graph(self.base_iri)
+
+    @property
+    def entities_graph(self) -> str:
+        return namespaces.entities_graph(self.base_iri)
+
+    def relative(self, path: Path) -> Path:
+        """A path as the curator sees it: relative to the project when possible."""
+        try:
+            return path.relative_to(self.root)
+        except ValueError:
+            return path
+
+
+def load_project(settings: Settings) -> Project:
+    """List a project's files; refuse a directory that is not a project."""
+    root = settings.project
+    ontology = _required_files(root, "ontology", "*.ttl")
+    shapes = _required_files(root, "shapes", "*.ttl")
+    queries = tuple(sorted((root / "sparql").glob("*.rq")))
+    entities = root / ENTITIES_FILE
+    return Project(
+        root=root,
+        base_iri=settings.base_iri,
+        ontology_files=ontology,
+        shape_files=shapes,
+        query_files=queries,
+        entities_file=entities if entities.is_file() else None,
+        articles=_articles(root, settings.base_iri),
+    )
+
+
+def _required_files(root: Path, folder: str, pattern: str) -> tuple[Path, ...]:
+    files = tuple(sorted((root / folder).glob(pattern)))
+    if not files:
+        raise EnvironmentProblem(
+            f"{root / folder}: no {pattern} files; {root} does not look like a kg project",
+            hint="run kg in a project directory or pass --project DIR (see README: project layout)",
+        )
+    return files
+
+
+def _articles(root: Path, base_iri: str) -> tuple[Article, ...]:
+    articles_dir = root / ARTICLES_DIR
+    if not articles_dir.is_dir():
+        return ()
+    articles = []
+    for folder in sorted(p for p in articles_dir.iterdir() if p.is_dir()):
+        if not SLUG.match(folder.name):
+            raise DataError(
+                f"{folder}: article folder name is not a slug",
+                hint="use lower-case letters, digits and single hyphens (china-fentanyl-tariffs)",
+            )
+        text, graph = folder / ARTICLE_TEXT, folder / ARTICLE_GRAPH
+        for required in (text, graph):
+            if not required.is_file():
+                raise DataError(
+                    f"{required}: missing",
+                    hint=f"every article folder holds {ARTICLE_TEXT} (source text) "
+                    f"and {ARTICLE_GRAPH} (its facts)",
+                )
+        iri = namespaces.article_iri(base_iri, folder.name)
+        articles.append(Article(folder.name, iri, text, graph))
+    return tuple(articles)

@@ -1,0 +1,276 @@
+"""Validation: SHACL per article graph, plus the ``*-violation.rq`` queries; returns a report.
+
+Each article graph is validated together with the shared entities and the ontology
+(so ``sh:class`` sees the class hierarchy); the entities graph is validated with
+the ontology alone. Raising is the caller's choice: ``kg validate`` prints the
+report, ``kg build`` refuses to publish a dataset that does not conform.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+import pyshacl
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+from rdflib.util import from_n3
+
+from kg.dataset import ARTICLE, ENTITIES, ONTOLOGY, SHAPES, GraphSource, to_rdflib
+from kg.errors import SourceLocation
+from kg.queries import StoredQuery, is_violation_query
+from kg.sources import SourceIndex
+from kg.store import run_query
+
+KG_REPORT = Namespace("urn:kg:report:")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in the data, with everything a curator needs to find and fix it."""
+
+    message: str
+    focus: str
+    severity: str = "Violation"
+    path: str | None = None
+    value: str | None = None  # in N-Triples syntax
+    shape: str | None = None  # the shape's IRI, or the stored query's path
+    constraint: str | None = None  # e.g. sh:ClassConstraintComponent
+    graph: str | None = None
+    location: SourceLocation | None = None
+
+    def key(self) -> tuple:
+        return (self.focus, self.path, self.value, self.message, self.shape)
+
+    @property
+    def checked_by(self) -> str:
+        return " ".join(
+            x for x in (self.shape, f"({self.constraint})" if self.constraint else None) if x
+        )
+
+    def to_json(self) -> dict:
+        data = {
+            "severity": self.severity,
+            "message": self.message,
+            "focusNode": self.focus,
+            "path": self.path,
+            "value": self.value,
+            "shape": self.shape,
+            "constraint": self.constraint,
+            "graph": self.graph,
+            "location": str(self.location) if self.location else None,
+        }
+        return {k: v for k, v in data.items() if v is not None}
+
+
+@dataclass
+class ValidationReport:
+    """Every problem found; ``conforms`` only when there is no violation."""
+
+    problems: list[Problem] = field(default_factory=list)
+    graphs_checked: int = 0
+    queries_checked: int = 0
+
+    @property
+    def conforms(self) -> bool:
+        return not any(p.severity == "Violation" for p in self.problems)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        seen = {p.key() for p in self.problems}
+        for problem in problems:
+            if problem.key() not in seen:
+                seen.add(problem.key())
+                self.problems.append(problem)
+
+    def summary(self) -> str:
+        violations = sum(p.severity == "Violation" for p in self.problems)
+        others = len(self.problems) - violations
+        checked = f"{self.graphs_checked} graphs, {self.queries_checked} violation queries checked"
+        if not self.problems:
+            return f"conforms ({checked})"
+        return f"{violations} violation(s), {others} other result(s) ({checked})"
+
+    def to_text(self) -> str:
+        lines = []
+        for problem in sorted(self.problems, key=_reading_order):
+            where = str(problem.location) if problem.location else (problem.graph or "?")
+            lines.append(f"{where}: {problem.severity.lower()}: {problem.message}")
+            lines.append(f"    focus node: {problem.focus}")
+            if problem.path:
+                lines.append(f"    path:       {problem.path}")
+            if problem.value is not None:
+                lines.append(f"    value:      {problem.value}")
+            lines.append(f"    checked by: {problem.checked_by}")
+        lines.append(self.summary())
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        body = {
+            "conforms": self.conforms,
+            "summary": self.summary(),
+            "results": [p.to_json() for p in sorted(self.problems, key=_reading_order)],
+        }
+        return json.dumps(body, indent=2, ensure_ascii=False)
+
+    def to_turtle(self) -> str:
+        """The standard ``sh:ValidationReport`` (SHACL §3.6)."""
+        graph = Graph()
+        graph.bind("sh", SH)
+        report = BNode()
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(self.conforms)))
+        for problem in sorted(self.problems, key=_reading_order):
+            result = BNode()
+            graph.add((report, SH.result, result))
+            graph.add((result, RDF.type, SH.ValidationResult))
+            graph.add((result, SH.focusNode, _node(problem.focus)))
+            graph.add((result, SH.resultSeverity, SH[problem.severity]))
+            graph.add((result, SH.resultMessage, Literal(problem.message)))
+            if problem.shape:
+                graph.add((result, SH.sourceShape, _node(problem.shape)))
+            if problem.constraint:
+                graph.add((result, SH.sourceConstraintComponent, SH[problem.constraint[3:]]))
+            if problem.path:
+                graph.add((result, SH.resultPath, URIRef(problem.path)))
+            if problem.value is not None:
+                graph.add((result, SH.value, _value_node(problem.value)))
+        return graph.serialize(format="turtle")
+
+
+def _reading_order(problem: Problem) -> tuple:
+    loc = problem.location
+    return (str(loc.path) if loc else "~", loc.line or 0 if loc else 0, problem.message)
+
+
+def _node(value: str) -> Node:
+    return URIRef(value) if "://" in value or value.startswith("urn:") else KG_REPORT[value]
+
+
+def _value_node(value: str) -> Node:
+    """Values are kept in N-Triples syntax so IRIs and typed literals survive the report."""
+    try:
+        return from_n3(value)
+    except Exception:  # a value pySHACL rendered in some other way: keep it as text
+        return Literal(value)
+
+
+def validate_shacl(
+    graphs: Sequence[GraphSource], *, shapes: GraphSource, shared: Sequence[GraphSource]
+) -> ValidationReport:
+    """SHACL-validate each graph in ``graphs`` together with the ``shared`` graphs."""
+    report = ValidationReport()
+    shapes_graph = to_rdflib(shapes.triples)
+    parents = {prop: shape for shape, prop in shapes_graph.subject_objects(SH.property)}
+    shared_triples = [t for g in shared for t in g.triples]
+    indexes = [SourceIndex(p, s) for g in shared for p, s in g.files]
+    for source in graphs:
+        data = to_rdflib([*source.triples, *shared_triples])
+        conforms, results, _ = pyshacl.validate(
+            data, shacl_graph=shapes_graph, inference="none", allow_warnings=True
+        )
+        report.graphs_checked += 1
+        if not conforms or (None, RDF.type, SH.ValidationResult) in results:
+            own = [SourceIndex(p, s) for p, s in source.files]
+            report.extend(_problems(results, source.iri, [*own, *indexes], parents))
+    return report
+
+
+def _problems(
+    results: Graph, graph_iri: str, indexes: list[SourceIndex], parents: dict[Node, Node]
+) -> Iterable[Problem]:
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        shape = results.value(result, SH.sourceShape)
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        severity = results.value(result, SH.resultSeverity)
+        component = results.value(result, SH.sourceConstraintComponent)
+        shape = parents.get(shape, shape)  # a blank property shape is named by its node shape
+        yield Problem(
+            message="; ".join(messages) or f"constraint {component} not satisfied",
+            focus=str(focus),
+            severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+            path=str(path) if isinstance(path, URIRef) else None,
+            value=None if value is None else value.n3(),
+            shape=str(shape) if isinstance(shape, URIRef) else None,
+            constraint=str(component).replace(str(SH), "sh:") if component else None,
+            graph=graph_iri,
+            location=_locate(str(focus), indexes) if isinstance(focus, URIRef) else None,
+        )
+
+
+def _locate(iri: str, indexes: list[SourceIndex]) -> SourceLocation | None:
+    for index in indexes:
+        location = index.locate(iri)
+        if location:
+            return location
+    return None
+
+
+def check_violation_queries(
+    store: ox.Store, queries: Sequence[StoredQuery], *, sources: Sequence[GraphSource]
+) -> ValidationReport:
+    """Run each ``*-violation.rq``; every row it returns is a problem."""
+    report = ValidationReport()
+    indexes = [SourceIndex(p, s) for g in sources for p, s in g.files]
+    for query in queries:
+        if not is_violation_query(query):
+            continue
+        report.queries_checked += 1
+        solutions = run_query(store, query.text)
+        variables = solutions.variables
+        for solution in solutions:
+            bound = {v.value: solution[v] for v in variables if solution[v] is not None}
+            report.extend([_query_problem(query, bound, indexes)])
+    return report
+
+
+def _query_problem(
+    query: StoredQuery,
+    bound: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal],
+    indexes: list[SourceIndex],
+) -> Problem:
+    focus = bound.get("focus") or bound.get("this") or next(iter(bound.values()), None)
+    message = bound.get("message")
+    focus_text = focus.value if focus is not None else "(no focus)"
+    return Problem(
+        message=message.value if message is not None else query.title,
+        focus=focus_text,
+        value=", ".join(
+            f"?{k}={v.value}" for k, v in bound.items() if k not in ("focus", "message")
+        )
+        or None,
+        shape=f"sparql/{query.path.name}",
+        constraint="sh:SPARQLConstraintComponent",
+        location=_locate(focus_text, indexes) if isinstance(focus, ox.NamedNode) else None,
+    )
+
+
+def merge(*reports: ValidationReport) -> ValidationReport:
+    merged = ValidationReport()
+    for report in reports:
+        merged.extend(report.problems)
+        merged.graphs_checked += report.graphs_checked
+        merged.queries_checked += report.queries_checked
+    return merged
+
+
+def validate_dataset(
+    graphs: Sequence[GraphSource], queries: Sequence[StoredQuery], store: ox.Store
+) -> ValidationReport:
+    """SHACL over every data graph, then the violation queries over the loaded ``store``."""
+    by_kind: dict[str, list[GraphSource]] = {}
+    for graph in graphs:
+        by_kind.setdefault(graph.kind, []).append(graph)
+    ontology = by_kind.get(ONTOLOGY, [])
+    entities = by_kind.get(ENTITIES, [])
+    (shapes,) = by_kind[SHAPES]
+    return merge(
+        validate_shacl(entities, shapes=shapes, shared=ontology),
+        validate_shacl(by_kind.get(ARTICLE, []), shapes=shapes, shared=[*entities, *ontology]),
+        check_violation_queries(store, queries, sources=graphs),
+    )

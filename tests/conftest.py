@@ -1,0 +1,148 @@
+"""Fixture chain: settings -> project dir -> built store -> app/server -> client.
+
+Everything is real: real project files copied to a temporary directory, real
+builds into real Oxigraph stores, `kg` run as a subprocess, the server on loopback.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build
+from kg.config import Settings
+from kg.namespaces import sparql_prologue
+from kg.store import EmbeddedStore, open_store
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+KG = [sys.executable, "-m", "kg"]
+
+
+def run_kg(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+           timeout: float = 120) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """Run the real `kg` command in a subprocess and capture what it prints."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [*KG, *map(str, args)], cwd=cwd, env=full_env, capture_output=True, text=True,
+        timeout=timeout,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    """A fresh copy of the minimal test project."""
+    target = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", target, ignore=shutil.ignore_patterns(".kg"))
+    return target
+
+
+@pytest.fixture
+def mini_settings(mini_project: Path) -> Settings:
+    return Settings.load(mini_project, env={})
+
+
+@pytest.fixture
+def mini_store(mini_settings: Settings) -> EmbeddedStore:
+    build(mini_settings, progress=False)
+    return open_store(mini_settings)
+
+
+@dataclass
+class QueryableStore:
+    """A built store with helpers that return plain Python values, for readable tests."""
+
+    store: EmbeddedStore
+    settings: Settings
+
+    def _full(self, query: str) -> str:
+        return sparql_prologue(self.settings.base_iri) + query
+
+    def select(self, query: str, **bindings: ox.NamedNode | ox.Literal) -> list[dict[str, str]]:
+        results = self.store.query(self._full(query), bindings=bindings or None)
+        names = [v.value for v in results.variables]
+        return [
+            {n: solution[n].value for n in names if solution[n] is not None} for solution in results
+        ]
+
+    def ask(self, query: str, **bindings: ox.NamedNode | ox.Literal) -> bool:
+        return bool(self.store.query(self._full(query), bindings=bindings or None))
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The repository's own project, built into a temporary store."""
+    store = tmp_path_factory.mktemp("seed") / "store"
+    return Settings.load(REPO, env={}, overrides={"store": str(store)})
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_settings: Settings) -> QueryableStore:
+    build(seed_settings, progress=False)
+    return QueryableStore(open_store(seed_settings), seed_settings)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen[str]
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10)
+
+
+def start_server(project: Path, *extra: str, env: dict[str, str] | None = None) -> LiveServer:
+    """`kg serve` as a real process on loopback; waits until /healthz answers."""
+    port = free_port()
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")} | (env or {})
+    process = subprocess.Popen(
+        [*KG, "serve", "--project", str(project), "--port", str(port), *extra],
+        env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"kg serve exited: {process.stdout.read() if process.stdout else ''}"
+            )
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return LiveServer(url, process)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("kg serve did not answer /healthz within 30 s")
+
+
+def stop_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture
+def mini_server(mini_store: EmbeddedStore, mini_project: Path) -> Iterator[LiveServer]:
+    server = start_server(mini_project)
+    yield server
+    stop_server(server)
