@@ -44,6 +44,33 @@ def _port(value: Any) -> int:
     return port
 
 
+def _positive_number(value: Any) -> float:
+    number = float(value)
+    if not number > 0:
+        raise ValueError("expected a number greater than 0")
+    return number
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, float) or (isinstance(value, str) and not value.strip().isdigit()):
+        raise ValueError("expected a whole number")
+    number = int(value)
+    if number < 0:
+        raise ValueError("expected a whole number, 0 or more")
+    return number
+
+
+def _iri_list(value: Any) -> tuple[str, ...]:
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise ValueError("expected a list of IRIs (TOML array, or comma-separated)")
+    for item in items:
+        parts = urlsplit(_text(item))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"{item!r} is not an absolute http(s) IRI")
+    return tuple(items)
+
+
 def _path(value: Any) -> Path:
     return Path(_text(value))
 
@@ -88,6 +115,48 @@ SPECS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("host", "server", _text, "127.0.0.1", "Interface `kg serve` listens on."),
     SettingSpec("port", "server", _port, 8000, "Port `kg serve` listens on."),
+    SettingSpec(
+        "query_timeout",
+        "sparql",
+        _positive_number,
+        30.0,
+        "Seconds a SPARQL query may run; then it is stopped and the client gets 503.",
+    ),
+    SettingSpec(
+        "max_rows",
+        "sparql",
+        _count,
+        100_000,
+        "Most result rows (or triples) a query may return; more is an error, never a cut.",
+    ),
+    SettingSpec(
+        "max_body",
+        "sparql",
+        _count,
+        1_000_000,
+        "Largest request body in bytes; larger gets 413 before it is read.",
+    ),
+    SettingSpec(
+        "query_workers",
+        "sparql",
+        _count,
+        0,
+        "Query worker processes (0: one per CPU core, at least 2).",
+    ),
+    SettingSpec(
+        "query_memory",
+        "sparql",
+        _count,
+        2048,
+        "Memory limit of each query worker in MiB (0: no limit).",
+    ),
+    SettingSpec(
+        "service_allowlist",
+        "sparql",
+        _iri_list,
+        (),
+        "SPARQL endpoints that SERVICE may call; empty refuses every SERVICE.",
+    ),
 )
 SPECS_BY_NAME = {spec.name: spec for spec in SPECS}
 
@@ -105,6 +174,12 @@ class Settings:
     store: Path
     host: str
     port: int
+    query_timeout: float
+    max_rows: int
+    max_body: int
+    query_workers: int
+    query_memory: int
+    service_allowlist: tuple[str, ...]
 
     @classmethod
     def load(

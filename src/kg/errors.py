@@ -2,8 +2,15 @@
 
     KgError                      exit 2, HTTP 500  anything kg itself raises
     ├── UsageError               exit 2, HTTP 400  a bad flag, setting or argument
-    │   └── QuerySyntaxError     exit 2, HTTP 400  a SPARQL query that does not parse
+    │   ├── QuerySyntaxError     exit 2, HTTP 400  a SPARQL query that does not parse
+    │   ├── ResultTooLarge       exit 2, HTTP 400  more rows than max_rows (never cut silently)
+    │   ├── QueryRefused         exit 2, HTTP 403  an update, or SERVICE outside the allowlist
+    │   ├── NotAcceptable                 HTTP 406  no offered format is acceptable
+    │   ├── ContentTooLarge               HTTP 413  a request body over max_body
+    │   └── UnsupportedMediaType          HTTP 415  a POST body of a type we do not read
     ├── EnvironmentProblem       exit 2, HTTP 503  missing directory, store not built, I/O
+    │   └── QueryTimeout         exit 2, HTTP 503  ran past query_timeout; the work was stopped
+    ├── QueryFailed              exit 2, HTTP 500  the engine crashed or ran out of memory
     └── DataError                exit 1, HTTP 500  the project's data is invalid
         ├── RdfSyntaxError       exit 1            a file that does not parse (file:line:col)
         └── ValidationFailed     exit 1            SHACL or a *-violation.rq query failed
@@ -15,6 +22,7 @@ prints it with its traceback and the HTTP app answers 500, never 400.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,3 +114,48 @@ class ValidationFailed(DataError):
             hint="run `kg validate` for the full report; the previous store is still served",
         )
         self.report = report
+
+
+class QueryRefused(UsageError):
+    """A request the endpoint will not run: an update, or SERVICE outside the allowlist."""
+
+    http_status = 403
+
+
+class ResultTooLarge(UsageError):
+    """A result longer than ``max_rows``: refused rather than silently cut."""
+
+
+class QueryTimeout(EnvironmentProblem):
+    """A query ran past ``query_timeout``; its worker was stopped (HTTP 503 + Retry-After)."""
+
+
+class QueryFailed(KgError):
+    """The engine failed while running a query (it crashed or ran out of memory)."""
+
+    http_status = 500
+
+
+class NotAcceptable(UsageError):
+    """No offered format is acceptable; the message lists what is offered."""
+
+    http_status = 406
+
+    def __init__(self, offered_types: Sequence[str]) -> None:
+        super().__init__(
+            f"none of the requested media types is offered; offered: {', '.join(offered_types)}"
+        )
+        self.offered = tuple(offered_types)
+
+
+class ContentTooLarge(UsageError):
+    http_status = 413
+
+
+class UnsupportedMediaType(UsageError):
+    http_status = 415
+
+
+WORKER_ERRORS: dict[str, type[KgError]] = {
+    cls.__name__: cls for cls in (QuerySyntaxError, ResultTooLarge, QueryFailed, QueryRefused)
+}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg.errors import KgError
+from kg.errors import NotAcceptable, UsageError
 
 RDF, RESULTS, PAGE = "rdf", "results", "page"
 
@@ -29,6 +29,7 @@ class Format:
     results: ox.QueryResultsFormat | None = None
     aliases: tuple[str, ...] = field(default=())
     quads: bool = False
+    w3c: str | None = None  # the format's IRI under http://www.w3.org/ns/formats/
 
     @property
     def content_type(self) -> str:
@@ -38,23 +39,31 @@ class Format:
         return self.media_type
 
 
+W3C = "http://www.w3.org/ns/formats/"
+
 FORMATS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", "ttl", RDF, "Turtle", rdf=ox.RdfFormat.TURTLE,
-           aliases=("application/x-turtle",)),
-    Format("jsonld", "application/ld+json", "jsonld", RDF, "JSON-LD", rdf=ox.RdfFormat.JSON_LD),
+           aliases=("application/x-turtle",), w3c=W3C + "Turtle"),
+    Format("jsonld", "application/ld+json", "jsonld", RDF, "JSON-LD", rdf=ox.RdfFormat.JSON_LD,
+           w3c=W3C + "JSON-LD"),
     Format("ntriples", "application/n-triples", "nt", RDF, "N-Triples",
-           rdf=ox.RdfFormat.N_TRIPLES),
-    Format("rdfxml", "application/rdf+xml", "rdf", RDF, "RDF/XML", rdf=ox.RdfFormat.RDF_XML),
+           rdf=ox.RdfFormat.N_TRIPLES, w3c=W3C + "N-Triples"),
+    Format("rdfxml", "application/rdf+xml", "rdf", RDF, "RDF/XML", rdf=ox.RdfFormat.RDF_XML,
+           w3c=W3C + "RDF_XML"),
     Format("nquads", "application/n-quads", "nq", RDF, "N-Quads", rdf=ox.RdfFormat.N_QUADS,
-           quads=True),
-    Format("trig", "application/trig", "trig", RDF, "TriG", rdf=ox.RdfFormat.TRIG, quads=True),
+           quads=True, w3c=W3C + "N-Quads"),
+    Format("trig", "application/trig", "trig", RDF, "TriG", rdf=ox.RdfFormat.TRIG, quads=True,
+           w3c=W3C + "TriG"),
     Format("json", "application/sparql-results+json", "srj", RESULTS, "SPARQL JSON",
-           results=ox.QueryResultsFormat.JSON, aliases=("application/json",)),
+           results=ox.QueryResultsFormat.JSON, aliases=("application/json",),
+           w3c=W3C + "SPARQL_Results_JSON"),
     Format("xml", "application/sparql-results+xml", "srx", RESULTS, "SPARQL XML",
-           results=ox.QueryResultsFormat.XML, aliases=("application/xml",)),
-    Format("csv", "text/csv", "csv", RESULTS, "CSV", results=ox.QueryResultsFormat.CSV),
+           results=ox.QueryResultsFormat.XML, aliases=("application/xml",),
+           w3c=W3C + "SPARQL_Results_XML"),
+    Format("csv", "text/csv", "csv", RESULTS, "CSV", results=ox.QueryResultsFormat.CSV,
+           w3c=W3C + "SPARQL_Results_CSV"),
     Format("tsv", "text/tab-separated-values", "tsv", RESULTS, "TSV",
-           results=ox.QueryResultsFormat.TSV),
+           results=ox.QueryResultsFormat.TSV, w3c=W3C + "SPARQL_Results_TSV"),
     Format("html", "text/html", "html", PAGE, "HTML", aliases=("application/xhtml+xml",)),
 )  # fmt: skip
 BY_NAME = {f.name: f for f in FORMATS}
@@ -69,19 +78,8 @@ def by_name(name: str, kinds: Sequence[str] | None = None) -> Format:
     raise UnknownFormat(f"unknown format {name!r}; offered: {', '.join(offered)}")
 
 
-class UnknownFormat(KgError):
-    http_status = 400
-
-
-class NotAcceptable(KgError):
-    """No offered format is acceptable (HTTP 406); the message lists what is offered."""
-
-    http_status = 406
-
-    def __init__(self, offered: Sequence[Format]) -> None:
-        types = ", ".join(f.media_type for f in offered)
-        super().__init__(f"none of the requested media types is offered; offered: {types}")
-        self.offered = tuple(offered)
+class UnknownFormat(UsageError):
+    """A ``format=`` or ``--format`` value that names nothing offered here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +143,7 @@ def negotiate(accept: str | None, offered: Sequence[Format]) -> Format:
         if q > 0 and (best is None or (q, -position) > best):
             best, choice = (q, -position), fmt
     if choice is None:
-        raise NotAcceptable(offered)
+        raise NotAcceptable([f.media_type for f in offered])
     return choice
 
 

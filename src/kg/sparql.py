@@ -1,82 +1,195 @@
-"""The SPARQL 1.1 Protocol query operation as a router another FastAPI app can mount.
+"""The SPARQL 1.1 Protocol query operation, as a router another FastAPI app can mount.
 
-The default graph is the union of all named graphs; ``GRAPH`` reaches each one.
+- ``GET /sparql?query=``, ``POST`` form-encoded, ``POST application/sparql-query``;
+  ``default-graph-uri`` / ``named-graph-uri`` select the dataset.
+- Without a query, ``GET /sparql`` answers the Service Description to RDF clients
+  and the query page to browsers.
+- The default graph is the union of all named graphs; ``GRAPH`` reaches each.
+- Read-only: updates are refused, and ``SERVICE`` only reaches allowlisted endpoints.
+- Queries run in worker processes (``kg.pool``) under a deadline that kills them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from kg import formats
 from kg.config import Settings
-from kg.errors import UsageError
+from kg.errors import ContentTooLarge, QueryRefused, UnsupportedMediaType, UsageError
+from kg.pool import ClientGone, QueryPool
+from kg.querytext import inspect_query
+from kg.service_description import service_description
 from kg.store import EmbeddedStore
+from kg.worker import Job
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+DISCONNECT_CHECK_SECONDS = 0.2
+DESCRIPTION_FORMATS = (*(f for f in formats.offered(formats.RDF) if not f.quads),
+                       formats.BY_NAME["html"])  # fmt: skip
 
 
-def sparql_router(settings: Settings, store: EmbeddedStore) -> APIRouter:
+def sparql_router(
+    settings: Settings, store: EmbeddedStore, pool: QueryPool, *, render_page
+) -> APIRouter:
+    """``render_page(request)`` draws the query page; the app owns templates."""
     router = APIRouter(tags=["sparql"])
 
-    @router.get("/sparql")
+    @router.get("/sparql", response_model=None)
     async def query_get(request: Request) -> Response:
-        """SPARQL 1.1 Protocol: query via GET."""
+        """SPARQL 1.1 Protocol query via GET; without a query, the description or the page."""
         params = parse_qs(request.url.query, keep_blank_values=True)
-        return await _answer(request, store, params)
+        if "query" not in params and "update" not in params:
+            return describe(request, params)
+        return await answer(request, params)
 
-    @router.post("/sparql")
+    @router.post("/sparql", response_model=None)
     async def query_post(request: Request) -> Response:
-        """SPARQL 1.1 Protocol: query via URL-encoded POST or direct POST."""
+        """SPARQL 1.1 Protocol query via URL-encoded POST or direct POST."""
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = (await request.body()).decode("utf-8", errors="strict")
         params = parse_qs(request.url.query, keep_blank_values=True)
+        if media_type == SPARQL_UPDATE:
+            raise QueryRefused("this endpoint is read-only: SPARQL Update is not accepted")
+        if media_type not in (FORM, SPARQL_QUERY):
+            raise UnsupportedMediaType(
+                f"unsupported request Content-Type {media_type or '(none)'!r}",
+                hint=f"POST a query as {FORM} (query=…) or as {SPARQL_QUERY}",
+            )
+        body = _decode(await _read_body(request, settings.max_body))
         if media_type == FORM:
             for key, values in parse_qs(body, keep_blank_values=True).items():
                 params.setdefault(key, []).extend(values)
-        elif media_type == SPARQL_QUERY:
-            if "query" in params:
+        else:
+            if "query" in params or "update" in params:
                 raise UsageError("a direct POST carries the query in its body, not in ?query=")
             params["query"] = [body]
-        else:
-            raise UnsupportedMediaType(media_type)
-        return await _answer(request, store, params)
+        return await answer(request, params)
+
+    def describe(request: Request, params: dict[str, list[str]]) -> Response:
+        fmt = _choose(request, params, DESCRIPTION_FORMATS)
+        if fmt.kind == formats.PAGE:
+            return render_page(request)
+        endpoint = str(request.url.replace(query="", fragment=""))
+        triples = service_description(settings, store, endpoint)
+        body = ox.serialize(triples, format=fmt.rdf, prefixes=_SD_PREFIXES)
+        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+    async def answer(request: Request, params: dict[str, list[str]]) -> Response:
+        deadline = time.monotonic() + settings.query_timeout
+        query = _single_query(params)
+        shape = inspect_query(query)
+        if shape.is_update:
+            raise QueryRefused("this endpoint is read-only: SPARQL Update is not accepted")
+        _check_services(shape.services, settings.service_allowlist)
+        kind = formats.RDF if shape.returns_graph else formats.RESULTS
+        fmt = _choose(request, params, formats.offered(kind))
+        job = Job(
+            build=str(store.info.path),
+            query=query,
+            format=fmt.name,
+            max_rows=settings.max_rows,
+            default_graph=_graphs(params, "default-graph-uri"),
+            named_graphs=_graphs(params, "named-graph-uri"),
+        )
+        body = await _run_watched(request, pool, job, deadline)
+        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
     return router
 
 
-class UnsupportedMediaType(UsageError):
-    http_status = 415
-
-    def __init__(self, media_type: str) -> None:
-        super().__init__(
-            f"unsupported request Content-Type {media_type or '(none)'!r}",
-            hint=f"POST a query as {FORM} (query=…) or as {SPARQL_QUERY}",
-        )
+_SD_PREFIXES = {
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "formats": formats.W3C,
+}
 
 
-async def _answer(request: Request, store: EmbeddedStore, params: dict[str, list[str]]) -> Response:
-    queries = params.get("query", [])
+async def _run_watched(request: Request, pool: QueryPool, job: Job, deadline: float) -> bytes:
+    """Run ``job`` in the pool; stop it as soon as the client disconnects."""
+    cancelled = threading.Event()
+    loop = asyncio.get_running_loop()
+    future = loop.run_in_executor(
+        pool.executor, lambda: pool.run(job, deadline=deadline, cancelled=cancelled)
+    )
+    while True:
+        done, _ = await asyncio.wait({future}, timeout=DISCONNECT_CHECK_SECONDS)
+        if done:
+            break
+        if await request.is_disconnected():
+            cancelled.set()
+    try:
+        return future.result()
+    except ClientGone:
+        return b""  # nobody is listening any more
+
+
+def _single_query(params: dict[str, list[str]]) -> str:
+    queries, updates = params.get("query", []), params.get("update", [])
+    if queries and updates:
+        raise UsageError("a request carries either a query or an update, not both")
+    if updates:
+        raise QueryRefused("this endpoint is read-only: SPARQL Update is not accepted")
     if len(queries) != 1:
-        raise UsageError("give exactly one 'query' parameter" if queries else "missing 'query'")
-    default = [ox.NamedNode(i) for i in params.get("default-graph-uri", [])] or None
-    named = [ox.NamedNode(i) for i in params.get("named-graph-uri", [])] or None
-    explicit = params.get("format", [None])[0]
-    accept = request.headers.get("accept")
+        raise UsageError(
+            "give exactly one 'query' parameter" if queries else "missing 'query' parameter"
+        )
+    return queries[0]
 
-    def execute() -> tuple[bytes, formats.Format]:
-        # pyoxigraph results may only be read on the thread that made them
-        results = store.query(queries[0], default_graph=default, named_graphs=named)
-        kind = formats.RDF if isinstance(results, ox.QueryTriples) else formats.RESULTS
-        choices = [f for f in formats.offered(kind) if not f.quads]
-        fmt = formats.by_name(explicit, [kind]) if explicit else formats.negotiate(accept, choices)
-        if kind == formats.RDF:
-            return ox.serialize(results, format=fmt.rdf), fmt
-        return results.serialize(format=fmt.results), fmt
 
-    body, fmt = await run_in_threadpool(execute)
-    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+def _check_services(services: tuple[str | None, ...], allowlist: tuple[str, ...]) -> None:
+    for target in services:
+        if target is None:
+            raise QueryRefused("SERVICE with a variable endpoint is not allowed here")
+        if target not in allowlist:
+            allowed = ", ".join(allowlist) or "none"
+            raise QueryRefused(
+                f"SERVICE <{target}> is not allowed; endpoints allowed: {allowed}",
+                hint="the server's service_allowlist setting lists the endpoints SERVICE may call",
+            )
+
+
+def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
+    values = params.get(name, [])
+    for value in values:
+        if not value or any(c in value for c in '<>" {}|\\^`'):
+            raise UsageError(f"{name}: {value!r} is not an IRI")
+    return tuple(values) or None
+
+
+def _choose(
+    request: Request, params: dict[str, list[str]], offered: list[formats.Format] | tuple
+) -> formats.Format:
+    explicit = params.get("format", [None])[-1]
+    if explicit:
+        kinds = sorted({f.kind for f in offered})
+        return formats.by_name(explicit, kinds)
+    return formats.negotiate(request.headers.get("accept"), offered)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing more than ``limit`` bytes before reading them all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ContentTooLarge(f"request body of {declared} bytes exceeds max_body ({limit})")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ContentTooLarge(f"request body exceeds max_body ({limit} bytes)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"request body is not UTF-8 (byte {exc.start}: {exc.reason})") from None

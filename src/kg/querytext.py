@@ -1,0 +1,100 @@
+"""What a SPARQL request is, read from its text before any engine sees it.
+
+The endpoint must know a request's form (to negotiate the response format and to
+refuse updates) and every ``SERVICE`` target (to refuse the ones outside the
+allowlist) before it runs anything. Oxigraph does not expose its parsed algebra
+to Python, so this is a small lexer: it skips comments, strings and IRIs the way
+the SPARQL grammar does, so a keyword inside a string or comment never counts and
+one written in any case, or with ``\\u`` escapes (SPARQL 1.1 §19.2), always does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+UPDATE_FORMS = (
+    "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
+)  # fmt: skip
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_TOKEN = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                 |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+    | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w.:%\-\\\u00C0-\uFFFF]*))
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<other>\S)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryShape:
+    """The form of a request and the ``SERVICE`` targets it names (None: a variable)."""
+
+    form: str | None
+    services: tuple[str | None, ...] = field(default=())
+
+    @property
+    def is_update(self) -> bool:
+        return self.form in UPDATE_FORMS
+
+    @property
+    def returns_graph(self) -> bool:
+        return self.form in ("CONSTRUCT", "DESCRIBE")
+
+
+def decode_escapes(text: str) -> str:
+    """Apply SPARQL's codepoint escapes, as the grammar says to before parsing."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def inspect_query(text: str) -> QueryShape:
+    """The request's form (SELECT, ASK, …, or an update keyword) and its SERVICE targets."""
+    tokens = [
+        (m.lastgroup, m.group())
+        for m in _TOKEN.finditer(decode_escapes(text))
+        if m.lastgroup != "comment"
+    ]
+    prefixes: dict[str, str] = {}
+    base = ""
+    form = None
+    services: list[str | None] = []
+    for index, (kind, value) in enumerate(tokens):
+        if kind != "word":
+            continue
+        keyword = value.upper()
+        following = tokens[index + 1 : index + 3]
+        if keyword == "PREFIX" and len(following) == 2 and following[1][0] == "iri":
+            prefixes[following[0][1].rstrip(":")] = urljoin(base, following[1][1][1:-1])
+        elif keyword == "BASE" and following and following[0][0] == "iri":
+            base = following[0][1][1:-1]
+        elif form is None and keyword in QUERY_FORMS + UPDATE_FORMS:
+            form = keyword
+        elif keyword == "SERVICE":
+            services.append(_service_target(tokens[index + 1 : index + 3], prefixes, base))
+    return QueryShape(form, tuple(services))
+
+
+def _service_target(
+    following: list[tuple[str | None, str]], prefixes: dict[str, str], base: str
+) -> str | None:
+    if following and following[0][0] == "word" and following[0][1].upper() == "SILENT":
+        following = following[1:]
+    if not following:
+        return None
+    kind, value = following[0]
+    if kind == "iri":
+        return urljoin(base, value[1:-1])
+    if kind == "pname":
+        prefix, _, local = value.partition(":")
+        if prefix in prefixes:
+            return prefixes[prefix] + local
+    return None  # a variable, or something the engine will reject anyway

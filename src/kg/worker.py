@@ -1,0 +1,116 @@
+"""The query worker: a separate process that runs SPARQL on a read-only store handle.
+
+pyoxigraph cannot cancel a running query from Python, and some inputs crash its
+whole process; so queries never run in the server process. Each worker answers
+one job at a time over a pipe, and the server kills it when the job runs past its
+deadline, when the client goes away, or when it dies. This module imports only
+the standard library, pyoxigraph and the format table, so a worker starts fast
+and small.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import resource
+import signal
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from kg.formats import BY_NAME
+
+DATABASE_DIR = "oxigraph"  # the same layout as kg.store; kept here to keep imports light
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One query for a worker: where the store is, what to run, how to answer."""
+
+    build: str
+    query: str
+    format: str
+    max_rows: int
+    default_graph: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
+class _TooManyRows(Exception):
+    pass
+
+
+def worker_main(conn: Connection, memory_limit_mb: int) -> None:
+    """Serve jobs until the pipe closes. Replies are ("ok", bytes) or ("error", kind, text)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    if memory_limit_mb > 0:
+        limit = memory_limit_mb * 1024 * 1024
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    opened: tuple[str, ox.Store] | None = None
+    while True:
+        try:
+            job: Job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if opened is None or opened[0] != job.build:
+                opened = (job.build, ox.Store.read_only(f"{job.build}/{DATABASE_DIR}"))
+            reply: tuple = ("ok", execute(opened[1], job))
+        except SyntaxError as exc:
+            reply = ("error", "QuerySyntaxError", f"SPARQL syntax error: {exc.msg}")
+        except _TooManyRows:
+            reply = (
+                "error",
+                "ResultTooLarge",
+                f"the result has more than {job.max_rows} rows (max_rows); "
+                "add LIMIT and OFFSET to page through it, or download a dump",
+            )
+        except MemoryError:
+            reply = ("error", "QueryFailed", "the query needed more memory than allowed")
+        except (OSError, ValueError, RuntimeError) as exc:
+            reply = ("error", "QueryFailed", f"the query failed: {exc}")
+        conn.send(reply)
+
+
+def execute(store: ox.Store, job: Job) -> bytes:
+    """Run the job's query and serialize its result, refusing more than ``max_rows`` rows."""
+    fmt = BY_NAME[job.format]
+    results = store.query(
+        job.query,
+        use_default_graph_as_union=job.default_graph is None,
+        default_graph=[ox.NamedNode(g) for g in job.default_graph] if job.default_graph else None,
+        named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs else None,
+    )
+    if isinstance(results, ox.QueryTriples):
+        triples = _capped(results, job.max_rows)
+        if fmt.quads:  # a graph result in a dataset format: the triples form the default graph
+            triples = (
+                ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples
+            )
+        return ox.serialize(triples, format=fmt.rdf)
+    if isinstance(results, ox.QueryBoolean):
+        return results.serialize(format=fmt.results)
+    return _capped_solutions(results, job.max_rows).serialize(format=fmt.results)
+
+
+def _capped(items, limit: int):
+    for count, item in enumerate(items, start=1):
+        if count > limit:
+            raise _TooManyRows
+        yield item
+
+
+def _capped_solutions(solutions: ox.QuerySolutions, limit: int) -> ox.QuerySolutions:
+    """The solutions, read at most ``limit`` deep, as a re-serializable result set.
+
+    pyoxigraph cannot build a result set from Python objects, so the rows go
+    through SPARQL TSV (whose terms are exactly pyoxigraph's N-Triples forms)
+    and are parsed back; any output format then comes from pyoxigraph's own
+    serializers.
+    """
+    variables = solutions.variables
+    lines = ["\t".join(str(v) for v in variables)]
+    for solution in _capped(solutions, limit):
+        lines.append("\t".join("" if solution[v] is None else str(solution[v]) for v in variables))
+    tsv = ("\n".join(lines) + "\n").encode("utf-8")
+    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)

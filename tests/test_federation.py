@@ -1,0 +1,86 @@
+"""A separate Oxigraph server (the `oxigraph` package from PyPI) federates into our endpoint."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import free_port, start_server, stop_server
+
+COUNTRY = "https://mini.example.org/ontology/Country"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path):
+    beside_python = Path(sys.executable).parent / "oxigraph"
+    binary = str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
+    assert binary, "the oxigraph server comes with the test extras (pip install -e '.[test]')"
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(tmp_path / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("oxigraph serve did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_service_call_from_oxigraph_server_returns_our_data(oxigraph_server, mini_server):
+    query = f"""SELECT ?country ?label WHERE {{
+      SERVICE <{mini_server.url}/sparql> {{ ?country a <{COUNTRY}> ; <{LABEL}> ?label }}
+    }} ORDER BY ?label"""
+    response = httpx.post(
+        f"{oxigraph_server}/query",
+        content=query,
+        headers={
+            "content-type": "application/sparql-query",
+            "accept": "application/sparql-results+json",
+        },
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    labels = [row["label"]["value"] for row in response.json()["results"]["bindings"]]
+    assert labels == ["Atlantis", "Lemuria"]
+
+
+def test_allowlisted_service_is_called_through_our_endpoint(
+    oxigraph_server, mini_store, mini_project
+):
+    remote = f"{oxigraph_server}/query"
+    loaded = httpx.post(
+        f"{oxigraph_server}/store?default",
+        content=b'<http://remote.example/x> <http://remote.example/says> "hello from afar" .',
+        headers={"content-type": "application/n-triples"},
+    )
+    assert loaded.status_code in (200, 201, 204), loaded.text
+    server = start_server(mini_project, env={"KG_SERVICE_ALLOWLIST": remote})
+    try:
+        pattern = "?x <http://remote.example/says> ?said"
+        query = f"SELECT ?said WHERE {{ SERVICE <{remote}> {{ {pattern} }} }}"
+        with server.client() as client:
+            response = client.get("/sparql", params={"query": query})
+            description = client.get("/sparql", headers={"accept": "text/turtle"}).text
+        assert response.status_code == 200, response.text
+        assert response.json()["results"]["bindings"][0]["said"]["value"] == "hello from afar"
+        assert "BasicFederatedQuery" in description
+    finally:
+        stop_server(server)
