@@ -1,0 +1,177 @@
+"""The SHACL shapes and the ``*-violation.rq`` gates, tested with example files.
+
+``tests/shapes/valid/`` holds data that must pass; each file in
+``tests/shapes/invalid/`` breaks one rule and starts with ``# expect: <message>``
+lines naming the exact messages it must produce. An example is checked the way
+the build checks an article: its triples plus the ontology form one data graph,
+validated with inference "none" (see ``kg.validate``); the stored violation
+queries then run over a store holding the example and the ontology. A Turtle
+example goes into the graph of the article most of it belongs to; a TriG example
+keeps its own graphs (needed for rules about which graph holds what).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from kg.build import validate_only
+from kg.config import Settings
+from kg.queries import is_violation_query, load_query
+from kg.store import run_query
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = Path(__file__).resolve().parent / "shapes"
+KGO = "https://kg.example.org/ontology/"
+ONTOLOGY_GRAPH = "https://kg.example.org/ontology"
+EXPECT = re.compile(r"^#\s*expect:\s*(.+?)\s*$")
+QUERY_MESSAGE = re.compile(r'BIND\s*\(\s*"((?:[^"\\]|\\.)*)"\s+AS\s+\?message\s*\)')
+
+
+def _examples(kind: str) -> list[Path]:
+    return sorted(p for p in (EXAMPLES / kind).iterdir() if p.suffix in (".ttl", ".trig"))
+
+
+def _ids(paths: list[Path]) -> list[str]:
+    return [p.name for p in paths]
+
+
+VALID = _examples("valid")
+INVALID = _examples("invalid")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    graph = Graph()
+    for path in sorted((REPO / "ontology").glob("*.ttl")):
+        graph.parse(path)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    graph = Graph()
+    for path in sorted((REPO / "shapes").glob("*.ttl")):
+        graph.parse(path)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def violation_queries() -> list:
+    queries = [load_query(p) for p in sorted((REPO / "sparql").glob("*.rq"))]
+    return [q for q in queries if is_violation_query(q)]
+
+
+def expected_messages(path: Path) -> list[str]:
+    """The ``# expect:`` lines at the top of an example file."""
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        match = EXPECT.match(line)
+        if match:
+            found.append(match.group(1))
+    return found
+
+
+def _quads(path: Path) -> list[tuple]:
+    """The example's quads; Turtle goes into the graph of its main article."""
+    if path.suffix == ".trig":
+        dataset = Dataset()
+        dataset.parse(path, format="trig")
+        return [(s, p, o, g) for s, p, o, g in dataset.quads() if g is not None]
+    graph = Graph().parse(path, format="turtle")
+    articles = Counter(graph.objects(None, URIRef(KGO + "inArticle")))
+    home = articles.most_common(1)[0][0] if articles else URIRef("urn:kg:test:example")
+    return [(s, p, o, home) for s, p, o in graph]
+
+
+def _shacl_messages(quads: list[tuple], ontology: Graph, shapes: Graph) -> set[str]:
+    data = Graph()
+    for s, p, o, _ in quads:
+        data.add((s, p, o))
+    data += ontology
+    _, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True
+    )
+    return {
+        str(message)
+        for result in results.subjects(RDF.type, SH.ValidationResult)
+        for message in results.objects(result, SH.resultMessage)
+    }
+
+
+def _query_messages(quads: list[tuple], ontology: Graph, queries: list) -> set[str]:
+    store = ox.Store()
+    store.load(
+        input=ontology.serialize(format="nt"),
+        format=ox.RdfFormat.N_TRIPLES,
+        to_graph=ox.NamedNode(ONTOLOGY_GRAPH),
+    )
+    dataset = Dataset()
+    for quad in quads:
+        dataset.add(quad)
+    store.load(input=dataset.serialize(format="nquads"), format=ox.RdfFormat.N_QUADS)
+    messages = set()
+    for query in queries:
+        for row in run_query(store, query.text):
+            message = row["message"]
+            messages.add(message.value if message is not None else query.title)
+    return messages
+
+
+@pytest.fixture(scope="module")
+def messages_of(ontology: Graph, shapes: Graph, violation_queries: list):
+    def check(path: Path) -> set[str]:
+        quads = _quads(path)
+        return _shacl_messages(quads, ontology, shapes) | _query_messages(
+            quads, ontology, violation_queries
+        )
+
+    return check
+
+
+@pytest.mark.parametrize("path", VALID, ids=_ids(VALID))
+def test_valid_example_conforms(path: Path, messages_of) -> None:
+    assert messages_of(path) == set()
+
+
+@pytest.mark.parametrize("path", INVALID, ids=_ids(INVALID))
+def test_invalid_example_reports_expected_messages(path: Path, messages_of) -> None:
+    """Exactly the expected messages: an example that trips other rules tests nothing."""
+    expected = expected_messages(path)
+    assert expected, f"{path.name} has no '# expect:' line"
+    reported = messages_of(path)
+    assert sorted(set(expected) - reported) == [], "expected but not reported"
+    assert sorted(reported - set(expected)) == [], "reported but not expected"
+
+
+def test_every_rule_has_an_invalid_example(shapes: Graph, violation_queries: list) -> None:
+    """One failing example per constraint: every message must be expected somewhere."""
+    rules = {str(m) for m in shapes.objects(None, SH.message)}
+    for query in violation_queries:
+        rules.update(m.replace('\\"', '"') for m in QUERY_MESSAGE.findall(query.text))
+    covered = {m for path in INVALID for m in expected_messages(path)}
+    assert sorted(rules - covered) == []
+
+
+def test_every_expected_message_exists(shapes: Graph, violation_queries: list) -> None:
+    """Catches an example left behind when a message is reworded."""
+    rules = {str(m) for m in shapes.objects(None, SH.message)}
+    for query in violation_queries:
+        rules.update(m.replace('\\"', '"') for m in QUERY_MESSAGE.findall(query.text))
+    stale = {m for path in INVALID for m in expected_messages(path)} - rules
+    assert sorted(stale) == []
+
+
+def test_seed_project_conforms() -> None:
+    """The repository's own data passes everything the build checks."""
+    report = validate_only(Settings.load(REPO, env={}))
+    assert report.conforms, report.to_text()
