@@ -25,15 +25,20 @@ serve: build
 	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 format: install
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
 
 test: install lint
 	$(BIN)/python -m pytest
 
+# Not part of `make test`: minutes, not seconds. TRIPLES=250000,1000000 for several sizes.
+TRIPLES ?= 1000000
+bench: install
+	$(BIN)/python bench/dump_bench.py --triples $(TRIPLES)
+
 clean:
-	rm -rf .kg dist .pytest_cache .ruff_cache tests/artifacts
+	rm -rf .kg dist dist.builds .pytest_cache .ruff_cache tests/artifacts

@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,16 +83,27 @@ class QueryableStore:
 
 
 @pytest.fixture(scope="session")
-def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def seed_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Where the seed project's store and dumps go in tests: never into the repository."""
+    root = tmp_path_factory.mktemp("seed")
+    return {"store": str(root / "store"), "dist": str(root / "dist")}
+
+
+@pytest.fixture(scope="session")
+def seed_settings(seed_outputs: dict[str, str]) -> Settings:
     """The repository's own project, built into a temporary store."""
-    store = tmp_path_factory.mktemp("seed") / "store"
-    return Settings.load(REPO, env={}, overrides={"store": str(store)})
+    return Settings.load(REPO, env={}, overrides=seed_outputs)
 
 
 @pytest.fixture(scope="session")
 def seed_store(seed_settings: Settings) -> QueryableStore:
+    """The seed project built and dumped, as `kg build` does."""
+    from kg.dumps import write_dumps
+
     build(seed_settings, progress=False)
-    return QueryableStore(open_store(seed_settings), seed_settings)
+    store = open_store(seed_settings)
+    write_dumps(seed_settings, store)
+    return QueryableStore(store, seed_settings)
 
 
 def free_port() -> int:
@@ -113,9 +125,11 @@ def start_server(project: Path, *extra: str, env: dict[str, str] | None = None) 
     """`kg serve` as a real process on loopback; waits until /healthz answers."""
     port = free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")} | (env or {})
+    # the log goes to a file: an unread pipe fills up and blocks the server
+    log = tempfile.NamedTemporaryFile(prefix="kg-serve-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         [*KG, "serve", "--project", str(project), "--port", str(port), *extra],
-        env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=full_env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -139,6 +153,15 @@ def stop_server(server: LiveServer) -> None:
         server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_store: QueryableStore, seed_outputs: dict[str, str]) -> Iterator[LiveServer]:
+    """`kg serve` on the built seed project."""
+    env = {f"KG_{name.upper()}": path for name, path in seed_outputs.items()}
+    server = start_server(REPO, env=env)
+    yield server
+    stop_server(server)
 
 
 @pytest.fixture

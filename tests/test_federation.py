@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port, start_server, stop_server
+from tests.conftest import REPO, free_port, start_server, stop_server
 
 COUNTRY = "https://mini.example.org/ontology/Country"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -84,3 +84,43 @@ def test_allowlisted_service_is_called_through_our_endpoint(
         assert "BasicFederatedQuery" in description
     finally:
         stop_server(server)
+
+
+WD, WDT = "http://www.wikidata.org/entity/", "http://www.wikidata.org/prop/direct/"
+DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+# a tiny Wikidata-like extract, in the shape of Wikidata's direct claims
+WIKIDATA_EXTRACT = f"""\
+<{WD}Q148> <{WDT}P1082> "1409670000"^^<{DECIMAL}> .
+<{WD}Q148> <{WDT}P36> <{WD}Q956> .
+<{WD}Q30> <{WDT}P1082> "340110988"^^<{DECIMAL}> .
+<{WD}Q22686> <{WDT}P39> <{WD}Q11696> .
+""".encode()
+
+
+def test_stored_federated_query_joins_our_graph_with_a_wikidata_stand_in(
+    oxigraph_server, seed_store, seed_outputs
+):
+    remote = f"{oxigraph_server}/query"
+    loaded = httpx.post(
+        f"{oxigraph_server}/store?default",
+        content=WIKIDATA_EXTRACT,
+        headers={"content-type": "application/n-triples"},
+    )
+    assert loaded.status_code in (200, 201, 204), loaded.text
+    stored = (REPO / "sparql/federated/wikidata-country-facts.rq").read_text(encoding="utf-8")
+    query = stored.replace("<https://query.wikidata.org/sparql>", f"<{remote}>")
+    env = {f"KG_{k.upper()}": v for k, v in seed_outputs.items()}
+    server = start_server(REPO, env=env | {"KG_SERVICE_ALLOWLIST": remote})
+    try:
+        with server.client() as client:
+            response = client.post("/sparql", data={"query": query})
+    finally:
+        stop_server(server)
+    assert response.status_code == 200, response.text
+    rows = {
+        row["label"]["value"]: row.get("population", {}).get("value")
+        for row in response.json()["results"]["bindings"]
+    }
+    assert rows["China"] == "1409670000"
+    assert rows["United States"] == "340110988"
+    assert rows["Mexico"] is None  # linked, but not in the extract: OPTIONAL keeps the row

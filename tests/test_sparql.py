@@ -443,5 +443,5 @@ def test_service_outside_the_allowlist_is_refused_before_any_request(client, que
 def test_json_error_body_is_one_shape(client):
     response = client.get("/sparql", params={"query": "SELECT ?x WHERE {"})
     body = response.json()
-    assert body["error"] == "QuerySyntaxError"
+    assert body["error"] == "malformed-query"
     json.dumps(body)

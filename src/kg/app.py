@@ -2,29 +2,37 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kg import __version__, formats
 from kg.config import Settings
+from kg.downloads import downloads_router
 from kg.errors import KgError, QueryTimeout
 from kg.namespaces import prefixes
+from kg.pages import pages_router
 from kg.pool import QueryPool
 from kg.project import load_project
 from kg.queries import load_queries
+from kg.reconcile import reconcile_router
 from kg.sparql import sparql_router
 from kg.store import EmbeddedStore, open_store
+from kg.views import Links
 
 PACKAGE = Path(__file__).resolve().parent
+logger = logging.getLogger("kg")
 GZIP_MINIMUM_BYTES = 1024
 
 
@@ -34,6 +42,7 @@ def create_app(settings: Settings, store: EmbeddedStore | None = None) -> FastAP
     workers = settings.query_workers or max(2, os.cpu_count() or 1)
     pool = QueryPool(workers, memory_limit_mb=settings.query_memory)
     templates = Jinja2Templates(directory=PACKAGE / "templates")
+    links = Links(settings.base_iri)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,7 +62,8 @@ def create_app(settings: Settings, store: EmbeddedStore | None = None) -> FastAP
     )
     app.state.settings = settings
     app.state.store = store
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
+    app.add_middleware(GZipExcept, exclude=("/dumps/",), minimum_size=GZIP_MINIMUM_BYTES,
+                       compresslevel=6)  # fmt: skip
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -65,9 +75,26 @@ def create_app(settings: Settings, store: EmbeddedStore | None = None) -> FastAP
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 
     @app.exception_handler(KgError)
-    async def kg_error(request: Request, exc: KgError) -> JSONResponse:
-        headers = {"Retry-After": "5"} if isinstance(exc, QueryTimeout) else None
+    async def kg_error(request: Request, exc: KgError) -> Response:
+        """One error body: JSON for programs, a page for browsers (who ask for HTML first)."""
+        headers = {"Retry-After": "5"} if isinstance(exc, QueryTimeout) else {}
+        headers["Vary"] = "Accept"
+        if _prefers_html(request.headers.get("accept", "")):
+            context = {"title": settings.title, "dataset": settings, "links": links,
+                       "status": exc.http_status, "heading": _ERROR_HEADINGS.get(
+                           exc.http_status, "Something went wrong"),
+                       "message": exc.message, "hint": exc.hint}  # fmt: skip
+            return templates.TemplateResponse(
+                request, "error.html", context, status_code=exc.http_status, headers=headers
+            )
         return JSONResponse(exc.to_json(), status_code=exc.http_status, headers=headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        """A bug: logged with its traceback here, a plain 500 for the client (never a 400)."""
+        logger.exception("unexpected error on %s %s", request.method, request.url.path)
+        error = KgError("internal error; the server log has the details")
+        return await kg_error(request, error)
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
@@ -77,14 +104,14 @@ def create_app(settings: Settings, store: EmbeddedStore | None = None) -> FastAP
     def query_page(request: Request) -> HTMLResponse:
         examples = [
             {"name": q.name, "title": q.title, "description": q.description, "text": q.text}
-            for q in load_queries(load_project(settings).query_files)
+            for q in load_queries(load_project(settings).example_query_files)
         ]
         context = {
             "root": request.scope.get("root_path", ""),
             "title": settings.title,
             "prefixes": prefixes(settings.base_iri),
             "examples": examples,
-            "formats": [f for f in formats.FORMATS if f.kind != formats.PAGE and not f.quads],
+            "formats": [f for f in formats.FORMATS if (f.rdf or f.results) and not f.quads],
             "limits": {
                 "timeout": settings.query_timeout,
                 "max_rows": settings.max_rows,
@@ -95,4 +122,30 @@ def create_app(settings: Settings, store: EmbeddedStore | None = None) -> FastAP
         return response
 
     app.include_router(sparql_router(settings, store, pool, render_page=query_page))
+    app.include_router(downloads_router(settings))
+    app.include_router(reconcile_router(settings, store))
+    app.include_router(pages_router(settings, store, templates))  # last: it catches all paths
     return app
+
+
+_ERROR_HEADINGS = {404: "Not found", 400: "Bad request", 406: "Not acceptable",
+                   503: "Unavailable"}  # fmt: skip
+
+
+class GZipExcept:
+    """Gzip for responses, except under ``exclude``: downloads keep their exact bytes,
+    their strong ETags and their byte ranges."""
+
+    def __init__(self, app: ASGIApp, *, exclude: tuple[str, ...], **options: Any) -> None:
+        self.plain, self.gzip, self.exclude = app, GZipMiddleware(app, **options), exclude
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(self.exclude):
+            await self.plain(scope, receive, send)
+        else:
+            await self.gzip(scope, receive, send)
+
+
+def _prefers_html(accept: str) -> bool:
+    """Browsers list text/html first; API clients and curl do not ask for it."""
+    return accept.split(",")[0].strip().startswith("text/html")

@@ -25,10 +25,11 @@ from kg import __version__
 from kg.config import Settings
 from kg.dataset import GraphSource, assemble
 from kg.errors import ValidationFailed
+from kg.links import Coverage, check_against_extract, check_links, coverage, read_links
 from kg.project import Project, load_project
 from kg.queries import StoredQuery, load_queries
 from kg.store import DATABASE_DIR, discard_build, new_build_dir, publish_build, run_query
-from kg.validate import ValidationReport, validate_dataset
+from kg.validate import ValidationReport, locator, merge, validate_dataset
 
 PROGRESS_THRESHOLD = 20  # articles; below this a progress bar is noise
 
@@ -62,7 +63,7 @@ def build(settings: Settings, *, progress: bool | None = None) -> BuildResult:
     try:
         store = ox.Store(str(build_dir / DATABASE_DIR))
         store.bulk_extend(q for g in graphs for q in g.quads())
-        report = validate_dataset(graphs, queries, store)
+        report = full_report(settings, queries, graphs, store)
         if not report.conforms:
             raise ValidationFailed(report)
         counts = _counts(store, project)
@@ -109,7 +110,29 @@ def validate_only(settings: Settings) -> ValidationReport:
     _, queries, graphs = prepare(settings)
     store = ox.Store()
     store.bulk_extend(q for g in graphs for q in g.quads())
-    return validate_dataset(graphs, queries, store)
+    return full_report(settings, queries, graphs, store)
+
+
+def link_check(
+    settings: Settings, *, extracts: list[Path] | tuple[Path, ...] = ()
+) -> tuple[ValidationReport, Coverage]:
+    """The link rules alone (``kg links check``), optionally against local extracts."""
+    project, _, graphs = prepare(settings)
+    store = ox.Store()
+    store.bulk_extend(q for g in graphs for q in g.quads())
+    links = read_links(store, settings.base_iri)
+    reports = [check_links(links, known_wrong=settings.known_wrong_links, locate=locator(graphs))]
+    reports += [check_against_extract(links, extract) for extract in extracts]
+    return merge(*reports), coverage(store, project.entities_graph, links)
+
+
+def full_report(
+    settings: Settings, queries: list[StoredQuery], graphs: list[GraphSource], store: ox.Store
+) -> ValidationReport:
+    """SHACL, the violation queries and the link rules: everything that gates a build."""
+    links = read_links(store, settings.base_iri)
+    link_report = check_links(links, known_wrong=settings.known_wrong_links, locate=locator(graphs))
+    return merge(validate_dataset(graphs, queries, store), link_report)
 
 
 def dataset_version(project: Project) -> str:

@@ -115,6 +115,21 @@ def build_parser() -> argparse.ArgumentParser:
     sentences = command("sentences", "Print an article's numbered sentences and offsets.")
     sentences.add_argument("slug", help="the article folder name under data/articles/")
 
+    command("dump", "Write dumps, SHA256SUMS and the VoID/DCAT description of the store to dist/.")
+
+    links = command("links", "Check the links to Wikidata and DBpedia and report coverage.")
+    links.add_argument("action", choices=("check",), help="check: form, uniqueness, known-wrong")
+    links.add_argument(
+        "--against",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE.nt",
+        help="also confirm targets exist (and labels agree) in a local N-Triples "
+        "extract of Wikidata or DBpedia (repeatable; off by default)",
+    )
+    links.add_argument("--format", choices=("text", "json"), default="text")
+
     command("serve", "Serve the built store: SPARQL endpoint at /sparql, health at /healthz.")
     return parser  # fmt: skip
 
@@ -157,6 +172,13 @@ def _cmd_build(settings: Settings, args: argparse.Namespace) -> int:
         print(f"kg: {problem.severity.lower()}: {problem.location}: {problem.message}",
               file=sys.stderr)  # fmt: skip
     print(result.summary())
+    return _cmd_dump(settings, args)  # the dumps always match the store just published
+
+
+def _cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.dumps import write_dumps
+
+    print(write_dumps(settings).summary())
     return EXIT_OK
 
 
@@ -183,6 +205,22 @@ def _cmd_query(settings: Settings, args: argparse.Namespace) -> int:
     results = store.query(text, bindings=bindings, prefixes=prefixes(settings.base_iri))
     write_results(results, args.format, sys.stdout.buffer, base_iri=settings.base_iri)
     return EXIT_OK
+
+
+def _cmd_links(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.build import link_check
+
+    report, coverage = link_check(settings, extracts=args.against)
+    if args.format == "json":
+        body = json.loads(report.to_json())
+        body["coverage"] = {"linked": coverage.linked, "unlinked": coverage.unlinked}
+        print(json.dumps(body, indent=2, ensure_ascii=False))
+    else:
+        print(report.to_text())
+        print(coverage.summary())
+        for entity in coverage.unlinked:
+            print(f"  without links: {entity}")
+    return EXIT_OK if report.conforms else EXIT_INVALID_DATA
 
 
 def _cmd_stats(settings: Settings, args: argparse.Namespace) -> int:

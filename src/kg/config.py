@@ -113,6 +113,13 @@ SPECS: tuple[SettingSpec, ...] = (
         Path(".kg/store"),
         "Where the built Oxigraph store lives (relative to the project).",
     ),
+    SettingSpec(
+        "dist",
+        "store",
+        _path,
+        Path("dist"),
+        "Where `kg dump` writes the dumps, checksums and VoID (relative to the project).",
+    ),
     SettingSpec("host", "server", _text, "127.0.0.1", "Interface `kg serve` listens on."),
     SettingSpec("port", "server", _port, 8000, "Port `kg serve` listens on."),
     SettingSpec(
@@ -151,6 +158,13 @@ SPECS: tuple[SettingSpec, ...] = (
         "Memory limit of each query worker in MiB (0: no limit).",
     ),
     SettingSpec(
+        "known_wrong_links",
+        "links",
+        _iri_list,
+        (),
+        "External IRIs known to be wrong for this dataset; a link to one fails the build.",
+    ),
+    SettingSpec(
         "service_allowlist",
         "sparql",
         _iri_list,
@@ -172,6 +186,7 @@ class Settings:
     license: str
     publisher: str
     store: Path
+    dist: Path
     host: str
     port: int
     query_timeout: float
@@ -179,6 +194,7 @@ class Settings:
     max_body: int
     query_workers: int
     query_memory: int
+    known_wrong_links: tuple[str, ...]
     service_allowlist: tuple[str, ...]
 
     @classmethod
@@ -201,8 +217,9 @@ class Settings:
         values: dict[str, Any] = {}
         for spec in SPECS:
             values[spec.name] = _resolve(spec, overrides or {}, env, file_values)
-        store = values["store"]
-        values["store"] = store if store.is_absolute() else project_dir / store
+        for name in ("store", "dist"):  # paths relative to the project
+            path = values[name]
+            values[name] = path if path.is_absolute() else project_dir / path
         return cls(project=project_dir, **values)
 
     def as_dict(self) -> dict[str, Any]:

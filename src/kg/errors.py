@@ -6,6 +6,7 @@
     │   ├── ResultTooLarge       exit 2, HTTP 400  more rows than max_rows (never cut silently)
     │   ├── QueryRefused         exit 2, HTTP 403  an update, or SERVICE outside the allowlist
     │   ├── NotAcceptable                 HTTP 406  no offered format is acceptable
+    │   ├── NotFound                      HTTP 404  no resource at this IRI or path
     │   ├── ContentTooLarge               HTTP 413  a request body over max_body
     │   └── UnsupportedMediaType          HTTP 415  a POST body of a type we do not read
     ├── EnvironmentProblem       exit 2, HTTP 503  missing directory, store not built, I/O
@@ -14,6 +15,10 @@
     └── DataError                exit 1, HTTP 500  the project's data is invalid
         ├── RdfSyntaxError       exit 1            a file that does not parse (file:line:col)
         └── ValidationFailed     exit 1            SHACL or a *-violation.rq query failed
+
+Each class has a stable ``code`` (``malformed-query``, ``timeout``…): the JSON
+error body says ``{"error": code, "message": …, "hint": …}`` and never carries a
+class name, a traceback or a file path of the server.
 
 Exit codes are documented in `kg --help` and the README: 0 ok, 1 invalid data,
 2 usage or environment. An exception that is not a KgError is a bug: the CLI
@@ -35,6 +40,7 @@ EXIT_USAGE = 2
 class KgError(Exception):
     """Base class of every error `kg` raises on purpose."""
 
+    code = "error"
     exit_code = EXIT_USAGE
     http_status = 500
 
@@ -48,7 +54,7 @@ class KgError(Exception):
 
     def to_json(self) -> dict[str, Any]:
         """The one JSON error body of the HTTP app."""
-        body: dict[str, Any] = {"error": type(self).__name__, "message": self.message}
+        body: dict[str, Any] = {"error": self.code, "message": self.message}
         if self.hint:
             body["hint"] = self.hint
         return body
@@ -57,22 +63,27 @@ class KgError(Exception):
 class UsageError(KgError):
     """The user asked for something that cannot be done as asked."""
 
+    code = "bad-request"
     http_status = 400
 
 
 class QuerySyntaxError(UsageError):
     """A SPARQL query or update that does not parse; the message has line and column."""
 
+    code = "malformed-query"
+
 
 class EnvironmentProblem(KgError):
     """The machine is not as needed: a missing directory, an unbuilt store, an I/O failure."""
 
+    code = "unavailable"
     http_status = 503
 
 
 class DataError(KgError):
     """The project's data is invalid; the curator must fix a file."""
 
+    code = "invalid-data"
     exit_code = EXIT_INVALID_DATA
 
 
@@ -96,6 +107,8 @@ class SourceLocation:
 class RdfSyntaxError(DataError):
     """A Turtle/TriG file that does not parse."""
 
+    code = "syntax-error"
+
     def __init__(self, location: SourceLocation, detail: str) -> None:
         super().__init__(
             f"{location}: syntax error: {detail}",
@@ -108,6 +121,8 @@ class RdfSyntaxError(DataError):
 class ValidationFailed(DataError):
     """The dataset does not conform; ``report`` holds every problem found."""
 
+    code = "validation-failed"
+
     def __init__(self, report: Any) -> None:
         super().__init__(
             f"the dataset does not conform: {report.summary()}",
@@ -119,26 +134,33 @@ class ValidationFailed(DataError):
 class QueryRefused(UsageError):
     """A request the endpoint will not run: an update, or SERVICE outside the allowlist."""
 
+    code = "refused"
     http_status = 403
 
 
 class ResultTooLarge(UsageError):
     """A result longer than ``max_rows``: refused rather than silently cut."""
 
+    code = "result-too-large"
+
 
 class QueryTimeout(EnvironmentProblem):
     """A query ran past ``query_timeout``; its worker was stopped (HTTP 503 + Retry-After)."""
+
+    code = "timeout"
 
 
 class QueryFailed(KgError):
     """The engine failed while running a query (it crashed or ran out of memory)."""
 
+    code = "query-failed"
     http_status = 500
 
 
 class NotAcceptable(UsageError):
     """No offered format is acceptable; the message lists what is offered."""
 
+    code = "not-acceptable"
     http_status = 406
 
     def __init__(self, offered_types: Sequence[str]) -> None:
@@ -149,13 +171,22 @@ class NotAcceptable(UsageError):
 
 
 class ContentTooLarge(UsageError):
+    code = "content-too-large"
     http_status = 413
 
 
+class NotFound(UsageError):
+    """No resource has this IRI or path (HTTP 404)."""
+
+    code = "not-found"
+    http_status = 404
+
+
 class UnsupportedMediaType(UsageError):
+    code = "unsupported-media-type"
     http_status = 415
 
 
 WORKER_ERRORS: dict[str, type[KgError]] = {
-    cls.__name__: cls for cls in (QuerySyntaxError, ResultTooLarge, QueryFailed, QueryRefused)
+    cls.code: cls for cls in (QuerySyntaxError, ResultTooLarge, QueryFailed, QueryRefused)
 }

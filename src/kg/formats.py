@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from kg.errors import NotAcceptable, UsageError
 
 RDF, RESULTS, PAGE = "rdf", "results", "page"
+FILE = "file"  # what the downloads serve besides RDF: gzip, plain text, plain JSON
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,9 @@ FORMATS: tuple[Format, ...] = (
     Format("tsv", "text/tab-separated-values", "tsv", RESULTS, "TSV",
            results=ox.QueryResultsFormat.TSV, w3c=W3C + "SPARQL_Results_TSV"),
     Format("html", "text/html", "html", PAGE, "HTML", aliases=("application/xhtml+xml",)),
+    Format("gzip", "application/gzip", "gz", FILE, "gzip", aliases=("application/x-gzip",)),
+    Format("text", "text/plain", "txt", FILE, "Plain text"),
+    Format("jsondoc", "application/json", "json", FILE, "JSON"),
 )  # fmt: skip
 BY_NAME = {f.name: f for f in FORMATS}
 
@@ -80,6 +84,8 @@ def by_name(name: str, kinds: Sequence[str] | None = None) -> Format:
 
 class UnknownFormat(UsageError):
     """A ``format=`` or ``--format`` value that names nothing offered here."""
+
+    code = "unknown-format"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +161,17 @@ def _quality(fmt: Format, ranges: Sequence[MediaRange]) -> float:
             if specificity is not None and specificity > best_specificity:
                 best_specificity, quality = specificity, media_range.q
     return quality
+
+
+def choose(offered: Sequence[Format], *, accept: str | None, explicit: str | None) -> Format:
+    """``?format=`` when given (it must name one of ``offered``), else ``negotiate``."""
+    if explicit:
+        for fmt in offered:
+            if explicit in (fmt.name, fmt.extension):
+                return fmt
+        names = ", ".join(f.name for f in offered)
+        raise UnknownFormat(f"unknown format {explicit!r}; offered: {names}")
+    return negotiate(accept, offered)
 
 
 def offered(kind: str) -> tuple[Format, ...]:

@@ -6,6 +6,7 @@ A project is a plain directory (the seed project is this repository)::
     ontology/*.ttl                the OWL ontology          -> graph {base}ontology
     shapes/*.ttl                  the SHACL shapes          -> graph {base}shapes
     sparql/*.rq                   stored queries; *-violation.rq gate the build
+    sparql/federated/*.rq         examples that call other endpoints (shown, not run)
     data/entities.ttl             shared entities           -> graph {base}graph/entities
     data/articles/{slug}/text.txt the article's source text (the text layer is derived)
     data/articles/{slug}/graph.ttl what the article reports -> graph {base}id/article/{slug}
@@ -49,8 +50,15 @@ class Project:
     ontology_files: tuple[Path, ...]
     shape_files: tuple[Path, ...]
     query_files: tuple[Path, ...]
+    federated_query_files: tuple[Path, ...]
     entities_file: Path | None
     articles: tuple[Article, ...]
+
+    @property
+    def example_query_files(self) -> tuple[Path, ...]:
+        """Stored queries worth showing to users: all but the build's own gates."""
+        own = tuple(p for p in self.query_files if not p.name.endswith("-violation.rq"))
+        return own + self.federated_query_files
 
     @property
     def ontology_graph(self) -> str:
@@ -85,6 +93,7 @@ def load_project(settings: Settings) -> Project:
         ontology_files=ontology,
         shape_files=shapes,
         query_files=queries,
+        federated_query_files=tuple(sorted((root / "sparql" / "federated").glob("*.rq"))),
         entities_file=entities if entities.is_file() else None,
         articles=_articles(root, settings.base_iri),
     )

@@ -6,7 +6,7 @@ A header is the leading ``#`` comment block::
     # description: Speakers, claims and stances at a briefing on a given day.
     # param: day: the briefing's date (xsd:date), e.g. "2025-03-12"^^xsd:date
 
-Parameters are bound as variables (``?day``) with a trailing ``VALUES`` clause
+Parameters are bound as variables (``?day``) with a ``VALUES`` block in the WHERE group
 built from parsed RDF terms (``store.with_values``), never pasted into the text.
 Files ending in ``-violation.rq`` must return no rows; each row is a problem
 (bind ``?focus`` to the offending node and, optionally, ``?message`` to a
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -118,3 +119,12 @@ def parse_bindings(
             ) from None
         bindings[name] = quad.object
     return bindings
+
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "sparql-builtin"
+
+
+@cache
+def builtin_query(name: str) -> StoredQuery:
+    """One of kg's own stored queries (``kg/sparql-builtin/{name}.rq``), for any project."""
+    return load_query(BUILTIN_DIR / f"{name}.rq")

@@ -98,3 +98,28 @@ def _service_target(
         if prefix in prefixes:
             return prefixes[prefix] + local
     return None  # a variable, or something the engine will reject anyway
+
+
+def where_group_start(text: str) -> int:
+    """The index just after the ``{`` that opens the query's outermost WHERE group.
+
+    Skips the prologue, dataset clauses and a CONSTRUCT template; braces inside
+    strings, IRIs and comments do not count. Raises ValueError when there is none.
+    """
+    depth, form, template_done = 0, None, False
+    for match in _TOKEN.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        if kind == "word" and form is None and value.upper() in QUERY_FORMS:
+            form = value.upper()
+            template_done = form != "CONSTRUCT"
+        elif kind == "word" and form == "CONSTRUCT" and value.upper() == "WHERE" and depth == 0:
+            template_done = True
+        elif kind == "other" and value == "{" and form is not None:
+            if depth == 0 and template_done:
+                return match.end()
+            depth += 1
+        elif kind == "other" and value == "}" and depth > 0:
+            depth -= 1
+            if depth == 0 and form == "CONSTRUCT":
+                template_done = True
+    raise ValueError("the query has no WHERE group to bind parameters in")

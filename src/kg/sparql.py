@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Sequence
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -21,14 +22,14 @@ from fastapi import APIRouter, Request, Response
 
 from kg import formats
 from kg.config import Settings
-from kg.errors import ContentTooLarge, QueryRefused, UnsupportedMediaType, UsageError
+from kg.errors import QueryRefused, UnsupportedMediaType, UsageError
+from kg.httpbody import FORM, decode, media_type, read_body
 from kg.pool import ClientGone, QueryPool
 from kg.querytext import inspect_query
 from kg.service_description import service_description
 from kg.store import EmbeddedStore
 from kg.worker import Job
 
-FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 DISCONNECT_CHECK_SECONDS = 0.2
@@ -53,17 +54,17 @@ def sparql_router(
     @router.post("/sparql", response_model=None)
     async def query_post(request: Request) -> Response:
         """SPARQL 1.1 Protocol query via URL-encoded POST or direct POST."""
-        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        kind = media_type(request)
         params = parse_qs(request.url.query, keep_blank_values=True)
-        if media_type == SPARQL_UPDATE:
+        if kind == SPARQL_UPDATE:
             raise QueryRefused("this endpoint is read-only: SPARQL Update is not accepted")
-        if media_type not in (FORM, SPARQL_QUERY):
+        if kind not in (FORM, SPARQL_QUERY):
             raise UnsupportedMediaType(
-                f"unsupported request Content-Type {media_type or '(none)'!r}",
+                f"unsupported request Content-Type {kind or '(none)'!r}",
                 hint=f"POST a query as {FORM} (query=…) or as {SPARQL_QUERY}",
             )
-        body = _decode(await _read_body(request, settings.max_body))
-        if media_type == FORM:
+        body = decode(await read_body(request, settings.max_body))
+        if kind == FORM:
             for key, values in parse_qs(body, keep_blank_values=True).items():
                 params.setdefault(key, []).extend(values)
         else:
@@ -165,31 +166,8 @@ def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
 
 
 def _choose(
-    request: Request, params: dict[str, list[str]], offered: list[formats.Format] | tuple
+    request: Request, params: dict[str, list[str]], offered: Sequence[formats.Format]
 ) -> formats.Format:
+    """``format=`` from the query string or the form body, else the Accept header."""
     explicit = params.get("format", [None])[-1]
-    if explicit:
-        kinds = sorted({f.kind for f in offered})
-        return formats.by_name(explicit, kinds)
-    return formats.negotiate(request.headers.get("accept"), offered)
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing more than ``limit`` bytes before reading them all."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise ContentTooLarge(f"request body of {declared} bytes exceeds max_body ({limit})")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ContentTooLarge(f"request body exceeds max_body ({limit} bytes)")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _decode(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"request body is not UTF-8 (byte {exc.start}: {exc.reason})") from None
+    return formats.choose(offered, accept=request.headers.get("accept"), explicit=explicit)

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.errors import EnvironmentProblem, QuerySyntaxError
+from kg.querytext import where_group_start
 
 DATABASE_DIR = "oxigraph"
 BUILD_INFO = "build.json"
@@ -168,11 +169,12 @@ def run_query(
 
 
 def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """Bind parameters with a trailing ``VALUES`` clause (SPARQL 1.1 §10.2.2).
+    """Bind parameters with a ``VALUES`` block opening the outermost WHERE group.
 
     The terms are pyoxigraph terms written in their canonical N-Triples form, so a
-    parameter is always exactly one term; unlike Oxigraph's substitutions, the
-    variable need not be projected.
+    parameter is always exactly one term. Inside the group (unlike a trailing
+    VALUES, which joins after aggregation) the binding holds for every pattern;
+    unlike Oxigraph's substitutions, the variable need not be projected.
     """
     names, terms = [], []
     for name, term in bindings.items():
@@ -180,7 +182,12 @@ def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
             raise QuerySyntaxError(f"cannot bind ?{name} to {term!r}: IRIs and literals only")
         names.append(f"?{name}")
         terms.append(str(term))
-    return f"{sparql}\nVALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
+    try:
+        at = where_group_start(sparql)
+    except ValueError as exc:
+        raise QuerySyntaxError(str(exc)) from None
+    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
+    return sparql[:at] + block + sparql[at:]
 
 
 def current_build(link: Path) -> Path:

@@ -9,6 +9,7 @@ report, ``kg build`` refuses to publish a dataset that does not conform.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -71,8 +72,7 @@ class ValidationReport:
     """Every problem found; ``conforms`` only when there is no violation."""
 
     problems: list[Problem] = field(default_factory=list)
-    graphs_checked: int = 0
-    queries_checked: int = 0
+    checked: Counter[str] = field(default_factory=Counter)  # what was checked, and how many
 
     @property
     def conforms(self) -> bool:
@@ -88,7 +88,8 @@ class ValidationReport:
     def summary(self) -> str:
         violations = sum(p.severity == "Violation" for p in self.problems)
         others = len(self.problems) - violations
-        checked = f"{self.graphs_checked} graphs, {self.queries_checked} violation queries checked"
+        checked = ", ".join(f"{n} {what}" for what, n in self.checked.items()) or "nothing"
+        checked += " checked"
         if not self.problems:
             return f"conforms ({checked})"
         return f"{violations} violation(s), {others} other result(s) ({checked})"
@@ -171,7 +172,7 @@ def validate_shacl(
         conforms, results, _ = pyshacl.validate(
             data, shacl_graph=shapes_graph, inference="none", allow_warnings=True
         )
-        report.graphs_checked += 1
+        report.checked["graphs"] += 1
         if not conforms or (None, RDF.type, SH.ValidationResult) in results:
             own = [SourceIndex(p, s) for p, s in source.files]
             report.extend(_problems(results, source.iri, [*own, *indexes], parents))
@@ -203,6 +204,12 @@ def _problems(
         )
 
 
+def locator(graphs: Sequence[GraphSource]):
+    """Find where a node is written in the files of ``graphs`` (for any checker's problems)."""
+    indexes = [SourceIndex(p, s) for g in graphs for p, s in g.files]
+    return lambda iri: _locate(iri, indexes)
+
+
 def _locate(iri: str, indexes: list[SourceIndex]) -> SourceLocation | None:
     for index in indexes:
         location = index.locate(iri)
@@ -220,7 +227,7 @@ def check_violation_queries(
     for query in queries:
         if not is_violation_query(query):
             continue
-        report.queries_checked += 1
+        report.checked["violation queries"] += 1
         solutions = run_query(store, query.text)
         variables = solutions.variables
         for solution in solutions:
@@ -254,8 +261,7 @@ def merge(*reports: ValidationReport) -> ValidationReport:
     merged = ValidationReport()
     for report in reports:
         merged.extend(report.problems)
-        merged.graphs_checked += report.graphs_checked
-        merged.queries_checked += report.queries_checked
+        merged.checked.update(report.checked)
     return merged
 
 

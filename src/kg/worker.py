@@ -57,18 +57,18 @@ def worker_main(conn: Connection, memory_limit_mb: int) -> None:
                 opened = (job.build, ox.Store.read_only(f"{job.build}/{DATABASE_DIR}"))
             reply: tuple = ("ok", execute(opened[1], job))
         except SyntaxError as exc:
-            reply = ("error", "QuerySyntaxError", f"SPARQL syntax error: {exc.msg}")
+            reply = ("error", "malformed-query", f"SPARQL syntax error: {exc.msg}")
         except _TooManyRows:
             reply = (
                 "error",
-                "ResultTooLarge",
+                "result-too-large",
                 f"the result has more than {job.max_rows} rows (max_rows); "
                 "add LIMIT and OFFSET to page through it, or download a dump",
             )
         except MemoryError:
-            reply = ("error", "QueryFailed", "the query needed more memory than allowed")
+            reply = ("error", "query-failed", "the query needed more memory than allowed")
         except (OSError, ValueError, RuntimeError) as exc:
-            reply = ("error", "QueryFailed", f"the query failed: {exc}")
+            reply = ("error", "query-failed", f"the query failed: {exc}")
         conn.send(reply)
 
 

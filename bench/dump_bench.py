@@ -1,0 +1,235 @@
+"""Time and peak memory of ``kg dump`` against Oxigraph's own N-Quads dump of the same store.
+
+    .venv/bin/python bench/dump_bench.py                       # 1,000,000 triples
+    .venv/bin/python bench/dump_bench.py --triples 250000,1000000,2000000
+
+For each size it generates a synthetic news dataset (entities with Wikidata links,
+articles in their own named graphs with sentences, blank-node sources) into an
+on-disk store, then runs, each in a fresh process so that peak RSS belongs to that
+run alone: the reference (``Store.dump`` to N-Quads, unsorted, one file) and
+``write_dumps`` (all the dumps, sorted and canonicalised, plus VoID and checksums).
+Peak memory is the run's maximum resident set size (``VmHWM``, else ``getrusage``),
+Oxigraph's caches included; ``--tracemalloc`` adds the Python heap peak (slower).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+BASE = "https://bench.example.org/"
+KGO = f"{BASE}ontology/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+WORDS = ("minister", "tariff", "border", "trade", "agreement", "spokesman", "ministry",
+         "said", "claimed", "denied")  # fmt: skip
+
+
+def _kgo(name: str) -> ox.NamedNode:
+    return ox.NamedNode(KGO + name)
+
+
+def _entities(count: int) -> Iterator[ox.Quad]:
+    graph = ox.NamedNode(f"{BASE}graph/entities")
+    for n in range(count):
+        person = ox.NamedNode(f"{BASE}id/person/p{n}")
+        wikidata = ox.NamedNode(f"http://www.wikidata.org/entity/Q{n}")
+        yield ox.Quad(person, RDF_TYPE, _kgo("Person"), graph)
+        yield ox.Quad(person, LABEL, ox.Literal(f"Person {n}", language="en"), graph)
+        yield ox.Quad(person, SAME_AS, wikidata, graph)
+        yield ox.Quad(person, _kgo("memberOf"), ox.NamedNode(f"{BASE}id/org/o{n % 97}"), graph)
+
+
+def _article(number: int, people: int) -> Iterator[ox.Quad]:
+    """An article graph: 4 statements about it (one a blank-node source), 24 sentences of 5."""
+    node = ox.NamedNode(f"{BASE}id/article/a{number}")
+    graph, source = node, ox.BlankNode()  # an unnamed source, as curators write [ … ]
+    yield ox.Quad(node, RDF_TYPE, _kgo("Article"), graph)
+    yield ox.Quad(node, LABEL, ox.Literal(f"Article {number}"), graph)
+    yield ox.Quad(node, _kgo("source"), source, graph)
+    yield ox.Quad(source, LABEL, ox.Literal("a senior official"), graph)
+    for s in range(1, 25):
+        sentence = ox.NamedNode(f"{node.value}/s{s}")
+        text = " ".join(WORDS[(number + s + i) % len(WORDS)] for i in range(12)).capitalize()
+        person = ox.NamedNode(f"{BASE}id/person/p{(number * 7 + s) % people}")
+        yield ox.Quad(sentence, RDF_TYPE, _kgo("Sentence"), graph)
+        yield ox.Quad(sentence, _kgo("text"), ox.Literal(text + "."), graph)
+        number_literal = ox.Literal(str(s), datatype=XSD_INTEGER)
+        yield ox.Quad(sentence, _kgo("sentenceNumber"), number_literal, graph)
+        yield ox.Quad(sentence, _kgo("inArticle"), node, graph)
+        yield ox.Quad(sentence, _kgo("mentions"), person, graph)
+
+
+ARTICLE_QUADS = 4 + 24 * 5
+
+
+def synthetic_quads(triples: int) -> Iterator[ox.Quad]:
+    """About ``triples`` quads shaped like the project's data (a twentieth entities)."""
+    people = max(triples // 80, 3)
+    yield from _entities(people)
+    for number in range(max((triples - 4 * people) // ARTICLE_QUADS, 1)):
+        yield from _article(number, people)
+
+
+def make_store(directory: Path, triples: int) -> tuple[Path, int]:
+    """An on-disk store published like ``kg build`` does, with ``triples`` quads or so."""
+    from kg.store import DATABASE_DIR, new_build_dir, publish_build
+
+    link = directory / "store"
+    build = new_build_dir(link)
+    store = ox.Store(str(build / DATABASE_DIR))
+    store.bulk_extend(synthetic_quads(triples))
+    store.flush()
+    quads = len(store)
+    del store
+    info = {"version": f"bench-{triples}", "built_at": "2025-01-01T00:00:00Z"}
+    publish_build(link, build, info)
+    return link, quads
+
+
+def run_reference(project: Path) -> None:
+    """Oxigraph's own dump of the whole store as N-Quads: unsorted, one file, no gzip."""
+    from kg.store import DATABASE_DIR, current_build
+
+    store = ox.Store.read_only(str(current_build(project / "store") / DATABASE_DIR))
+    store.dump(project / "reference.nq", ox.RdfFormat.N_QUADS)
+
+
+PHASES: dict[str, dict[str, float]] = {}
+
+
+def _phase(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """Instrumentation: time a phase and note the peak RSS when it ends."""
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        result = function(*args, **kwargs)
+        PHASES[name] = {"seconds": time.perf_counter() - started, "peak_rss_mb": peak_rss_mb()}
+        return result
+
+    return timed
+
+
+def run_kg(project: Path) -> None:
+    import kg.dumps
+    import kg.void
+    from kg.config import Settings
+
+    kg.dumps._write_data = _phase("data dumps", kg.dumps._write_data)
+    kg.void.write_void = _phase("VoID/DCAT", kg.void.write_void)
+    settings = Settings.load(project, env={}, overrides={"base_iri": BASE, "store": "store"})
+    kg.dumps.write_dumps(settings)
+
+
+def peak_rss_mb() -> float:
+    """This process image's peak resident set size.
+
+    Linux's ``VmHWM`` starts afresh at exec; ``getrusage``'s ``ru_maxrss`` does not
+    (exec carries over the parent's peak), so it is only the fallback elsewhere.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale / 1024
+
+
+def child(kind: str, project: Path, trace: bool) -> None:
+    """Runs one measurement in this (fresh) process and prints it as JSON."""
+    import kg.dumps  # noqa: F401  (imports are not part of the measurement)
+
+    if trace:
+        import tracemalloc
+
+        tracemalloc.start()
+    started, cpu = time.perf_counter(), time.process_time()
+    {"reference": run_reference, "kg": run_kg}[kind](project)
+    result = {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    if trace:
+        result["python_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    result["phases"] = PHASES
+    print(json.dumps(result))
+
+
+def measure(kind: str, project: Path, trace: bool) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", kind, "--project", str(project)]
+    output = subprocess.run(
+        [*command, *(["--tracemalloc"] if trace else [])], check=True, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def row(quads: int, name: str, result: dict[str, float], reference: dict[str, float]) -> str:
+    """One Markdown table row; ratios are against the reference run."""
+    if "python_peak_mb" in result:
+        name += f" (Python heap peak {result['python_peak_mb']:.0f} MB)"
+    cells = [
+        f"{quads:,}",
+        name,
+        f"{result['seconds']:.1f}",
+        f"{result['cpu_seconds']:.1f}",
+        f"{result['peak_rss_mb']:.0f}",
+        f"{result['seconds'] / reference['seconds']:.1f}×",
+        f"{result['peak_rss_mb'] / reference['peak_rss_mb']:.1f}×",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--triples", default="1000000", help="comma-separated sizes")
+    parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap")
+    parser.add_argument("--child", choices=("generate", "reference", "kg"), help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "generate":  # in its own process, so the runs inherit nothing of it
+        print(json.dumps({"quads": make_store(args.project, args.size)[1]}))
+        return
+    if args.child:
+        child(args.child, args.project, args.tracemalloc)
+        return
+
+    print("| quads | run | time (s) | CPU (s) | peak RSS (MB) | ratio time | ratio RSS |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for size in (int(s) for s in args.triples.split(",")):
+        with tempfile.TemporaryDirectory(prefix="kg-dump-bench-") as temp:
+            project = Path(temp)
+            started = time.perf_counter()
+            generate = [sys.executable, __file__, "--child", "generate", "--project",
+                        str(project), "--size", str(size)]  # fmt: skip
+            output = subprocess.run(generate, check=True, capture_output=True, text=True).stdout
+            quads = json.loads(output.strip().splitlines()[-1])["quads"]
+            print(f"<!-- generated {quads} quads in {time.perf_counter() - started:.1f} s -->")
+            reference = measure("reference", project, args.tracemalloc)
+            ours = measure("kg", project, args.tracemalloc)
+            for name, result in (("Store.dump N-Quads", reference), ("kg dump", ours)):
+                print(row(quads, name, result, reference))
+            for phase, numbers in ours["phases"].items():
+                print(f"<!-- kg dump phase {phase}: {numbers['seconds']:.1f} s, "
+                      f"peak RSS so far {numbers['peak_rss_mb']:.0f} MB -->")  # fmt: skip
+            sizes = {p.name: p.stat().st_size for p in (project / "dist").iterdir() if p.is_file()}
+            print(f"<!-- dist/ sizes: {json.dumps(sizes)} -->")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+"""Dereferencing: every IRI under the base answers people (HTML) and machines (RDF).
+
+Following the 303 recipe of "Cool URIs for the Semantic Web" (§4.3), an IRI like
+``{base}id/country/china`` names the thing (a country), not a document about it.
+A request for it answers ``303 See Other`` to the document in the negotiated
+format, one of its explicit-format twins: ``….html``, ``….ttl``, ``….jsonld``,
+``….nt``, ``….rdf``. The twins answer ``200`` with ETag and Last-Modified taken from
+the dataset version (and 304 to conditional requests). The server answers the
+paths under the base's path whatever its host; HTML links go through the serving
+origin, RDF keeps the canonical IRIs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from kg import formats
+from kg.config import Settings
+from kg.docs import ontology_doc, shapes_doc
+from kg.errors import NotFound
+from kg.namespaces import ontology_graph, prefixes, shapes_graph
+from kg.project import load_project
+from kg.queries import load_queries
+from kg.resources import describe, exists, run
+from kg.store import EmbeddedStore
+from kg.views import Labels, Links, evidence, property_groups, same_as, schema_org, vocabulary
+
+DOCUMENT_FORMATS = tuple(
+    formats.BY_NAME[n] for n in ("html", "turtle", "jsonld", "ntriples", "rdfxml")
+)
+VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
+TWINS = {f".{f.extension}": f for f in DOCUMENT_FORMATS}
+
+
+def pages_router(settings: Settings, store: EmbeddedStore, templates: Jinja2Templates) -> APIRouter:
+    """The landing page and every resource under the base; include it last (catch-all)."""
+    router = APIRouter(tags=["linked data"])
+    links = Links(settings.base_iri)
+    base_path = links.base_path
+
+    def render(request: Request, name: str, context: dict, *, status: int = 200) -> Response:
+        context = {"title": settings.title, "dataset": settings, "links": links, **context}
+        return templates.TemplateResponse(request, name, context, status_code=status)
+
+    @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    def landing(request: Request) -> Response:
+        if base_path != "/":
+            return RedirectResponse(base_path, status_code=302)
+        return home(request)
+
+    def home(request: Request) -> Response:
+        project = load_project(settings)
+        articles = Labels(list(store.query(
+            "CONSTRUCT { ?a rdfs:label ?l } WHERE { ?a rdfs:label|dcterms:title ?l }",
+            prefixes=prefixes(settings.base_iri))), settings.base_iri)  # fmt: skip
+        examples = load_queries(project.example_query_files)
+        return _cached(request, store, "html", render(request, "landing.html", {
+            "info": store.info.data,
+            "articles": [(articles.of(a.iri), links.href(a.iri)) for a in project.articles],
+            "examples": examples,
+            "ontology": links.href(ontology_graph(settings.base_iri)),
+            "shapes": links.href(shapes_graph(settings.base_iri)),
+        }))  # fmt: skip
+
+    @router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    def resource(request: Request, path: str) -> Response:
+        full_path = request.url.path
+        if not full_path.startswith(base_path):
+            raise NotFound(f"{full_path} is outside this dataset")
+        if full_path == base_path:
+            return home(request)
+        local = full_path[len(base_path) :]
+        stem, dot, extension = local.rpartition(".")
+        twin = TWINS.get(f".{extension}") if dot and "/" not in extension else None
+        iri = settings.base_iri + (stem if twin else local)
+        if not _is_iri_path(local) or not exists(store, iri, settings.base_iri):
+            raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
+        if twin is None:
+            fmt = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
+            target = f"{full_path}.{fmt.extension}"
+            return Response(
+                f"See {target}\n", status_code=303, media_type="text/plain",
+                headers={"Location": target, "Vary": "Accept"},
+            )  # fmt: skip
+        if twin.kind == formats.RDF:
+            return _cached(request, store, twin.name, _rdf(store, iri, twin, settings))
+        return _cached(request, store, twin.name, page(request, iri))
+
+    def page(request: Request, iri: str) -> Response:
+        if iri == ontology_graph(settings.base_iri):
+            return render(request, "ontology.html", ontology_doc(store, iri, settings.base_iri))
+        if iri == shapes_graph(settings.base_iri):
+            return render(request, "shapes.html", shapes_doc(store, iri, settings.base_iri))
+        description = describe(store, iri, settings.base_iri)
+        triples = list(description.triples)
+        labels = Labels(triples, settings.base_iri)
+        node = ox.NamedNode(iri)
+        schema_type = next(iter(run(store, "schema-type", settings.base_iri, this=node)), None)
+        context = {
+            "iri": iri,
+            "label": labels.of(iri),
+            "types": [(labels.of(t.object.value), links.href(t.object.value)) for t in triples
+                      if t.subject == node and t.predicate.value.endswith("#type")],
+            "groups": property_groups(node, triples, labels, links),
+            "evidence": evidence(iri, triples, vocabulary(settings.base_iri), labels, links),
+            "incoming": description.incoming,
+            "incoming_total": description.incoming_total,
+            "incoming_labels": labels,
+            "more_incoming": _incoming_query(iri),
+            "twins": [(f.label, f"{urlsplit(links.href(iri)).path}.{f.extension}")
+                      for f in DOCUMENT_FORMATS if f.kind == formats.RDF],
+            "schema_org": schema_org(iri, labels.of(iri),
+                                     schema_type["schemaType"].value if schema_type else None,
+                                     same_as(iri, triples)),
+        }  # fmt: skip
+        sentences = list(run(store, "sentences", settings.base_iri, article=node))
+        if sentences:
+            return render(request, "article.html", context | _article(store, node, settings))
+        return render(request, "resource.html", context)
+
+    return router
+
+
+def _article(store: EmbeddedStore, node: ox.NamedNode, settings: Settings) -> dict:
+    """The annotated reading view: sentences with the facts drawn from them, and a timeline."""
+    links = Links(settings.base_iri)
+    facts: dict[str, list[tuple[str, str, str]]] = {}
+    for row in run(store, "sentence-facts", settings.base_iri, article=node):
+        label = row["label"].value if row["label"] else row["fact"].value.rsplit("/", 1)[-1]
+        kind = row["typeLabel"].value if row["typeLabel"] else ""
+        facts.setdefault(row["sentence"].value, []).append(
+            (label, kind, links.href(row["fact"].value))
+        )
+    sentences = [
+        {"number": int(r["number"].value), "text": r["text"].value,
+         "facts": facts.get(r["sentence"].value, []), "href": links.href(r["sentence"].value)}
+        for r in run(store, "sentences", settings.base_iri, article=node)
+    ]  # fmt: skip
+    timeline = []
+    for row in run(store, "article-timeline", settings.base_iri, article=node):
+        value = row["value"] or row["notBefore"] or row["notAfter"]
+        timeline.append({
+            "date": value.value if value else "",
+            "range": (row["notBefore"].value if row["notBefore"] else "",
+                      row["notAfter"].value if row["notAfter"] else ""),
+            "precision": row["precisionLabel"].value if row["precisionLabel"] else "",
+            "basis": row["basisLabel"].value if row["basisLabel"] else "",
+            "label": row["label"].value if row["label"] else row["item"].value,
+            "kind": row["typeLabel"].value if row["typeLabel"] else "",
+            "href": links.href(row["item"].value),
+        })  # fmt: skip
+    return {"sentences": sentences, "timeline": timeline}
+
+
+def _rdf(store: EmbeddedStore, iri: str, fmt: formats.Format, settings: Settings) -> Response:
+    """The machine document: the whole graph for the ontology and the shapes (documents by
+    nature), a description for everything else, plus the size of a graph it names."""
+    node = ox.NamedNode(iri)
+    if iri in (ontology_graph(settings.base_iri), shapes_graph(settings.base_iri)):
+        triples = sorted(run(store, "graph", settings.base_iri, graph=node), key=str)
+    else:
+        triples = describe(store, iri, settings.base_iri).rdf()
+    size = int(next(iter(run(store, "graph-size", settings.base_iri, graph=node)))["n"].value)
+    if size:
+        triples.append(ox.Triple(node, ox.NamedNode(VOID_TRIPLES), ox.Literal(size)))
+    body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes(settings.base_iri))
+    return Response(body, media_type=fmt.content_type)
+
+
+def _incoming_query(iri: str) -> str:
+    return f"SELECT ?subject ?property WHERE {{ ?subject ?property <{iri}> }} ORDER BY ?property"
+
+
+def _is_iri_path(local: str) -> bool:
+    return bool(local) and not any(c in local for c in '<>"{}|\\^` ') and ".." not in local
+
+
+def _cached(request: Request, store: EmbeddedStore, tag: str, response: Response) -> Response:
+    """Validators from the dataset version; 304 when the client's copy is current."""
+    info = store.info.data
+    etag = f'"{str(info.get("version", ""))[:20]}-{tag}"'
+    modified = datetime.strptime(info["built_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
+               "Vary": "Accept", "Cache-Control": "public, max-age=300"}  # fmt: skip
+    if _not_modified(request, etag, modified):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
+
+
+def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        return match.strip() == "*" or etag in [t.strip() for t in match.split(",")]
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return modified <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
