@@ -445,3 +445,21 @@ def test_json_error_body_is_one_shape(client):
     body = response.json()
     assert body["error"] == "malformed-query"
     json.dumps(body)
+
+
+def test_deep_nesting_is_refused_fast_and_the_server_survives(mini_server):
+    """Regression: ~2,500 nested braces crash pyoxigraph's whole process."""
+    with mini_server.client() as client:
+        for depth in (2_500, 100_000):
+            query = "SELECT * WHERE " + "{" * depth + "}" * depth
+            started = time.monotonic()
+            response = client.post("/sparql", data={"query": query})
+            assert response.status_code == 400
+            assert "nests brackets" in response.json()["message"]
+            assert time.monotonic() - started < 2
+        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_moderate_nesting_still_runs(client):
+    query = "SELECT * WHERE " + "{" * 150 + "}" * 150
+    assert client.post("/sparql", data={"query": query}).status_code == 200

@@ -1,8 +1,8 @@
 """Project -> validated dataset -> Oxigraph store, swapped in atomically.
 
-Order matters: parse everything (syntax errors stop here), SHACL-validate, load a
-new store in a fresh directory, run the ``*-violation.rq`` gates on it, and only
-then swap it in. Any failure discards the new directory; the previous store
+A new store is loaded in a fresh directory while its articles are validated
+(``kg.loading``), the ``*-violation.rq`` gates and link rules run on it, and only
+then is it swapped in. Any failure discards the new directory; the previous store
 stays where it was and keeps being served.
 """
 
@@ -10,28 +10,23 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from tqdm import tqdm
 
 from kg import __version__
 from kg.config import Settings
-from kg.dataset import GraphSource, assemble
+from kg.dataset import assemble
 from kg.errors import ValidationFailed
 from kg.links import Coverage, check_against_extract, check_links, coverage, read_links
+from kg.loading import ValidationCache, cache_path, load_and_check, shared_key
 from kg.project import Project, load_project
-from kg.queries import StoredQuery, load_queries
+from kg.queries import load_queries
 from kg.store import DATABASE_DIR, discard_build, new_build_dir, publish_build, run_query
-from kg.validate import ValidationReport, locator, merge, validate_dataset
-
-PROGRESS_THRESHOLD = 20  # articles; below this a progress bar is noise
+from kg.validate import ValidationReport, locator, merge
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,12 +53,14 @@ class BuildResult:
 def build(settings: Settings, *, progress: bool | None = None) -> BuildResult:
     """Build, validate and publish the project's dataset into the store."""
     started = time.perf_counter()
-    project, queries, graphs = prepare(settings, progress=progress)
+    project = load_project(settings)
+    queries = load_queries(project.query_files)
+    cache = ValidationCache.load(cache_path(settings), shared_key(project))
     build_dir = new_build_dir(settings.store)
     try:
         store = ox.Store(str(build_dir / DATABASE_DIR))
-        store.bulk_extend(q for g in graphs for q in g.quads())
-        report = full_report(settings, queries, graphs, store)
+        report = load_and_check(settings, project, queries, store, bulk=True, cache=cache,
+                                progress=progress)  # fmt: skip
         if not report.conforms:
             raise ValidationFailed(report)
         counts = _counts(store, project)
@@ -82,6 +79,7 @@ def build(settings: Settings, *, progress: bool | None = None) -> BuildResult:
     except BaseException:
         discard_build(build_dir)
         raise
+    cache.save()
     return BuildResult(
         store=settings.store,
         version=version,
@@ -94,45 +92,28 @@ def build(settings: Settings, *, progress: bool | None = None) -> BuildResult:
     )
 
 
-def prepare(
-    settings: Settings, *, progress: bool | None = None
-) -> tuple[Project, list[StoredQuery], list[GraphSource]]:
-    """Read and parse the whole project (shared by build and validate)."""
+def validate_only(settings: Settings, *, progress: bool | None = None) -> ValidationReport:
+    """The full validation report without touching the served store (nor the cache)."""
     project = load_project(settings)
     queries = load_queries(project.query_files)
-    with _progress(len(project.articles), "parsing articles", progress) as tick:
-        graphs = assemble(project, on_article=tick)
-    return project, queries, graphs
-
-
-def validate_only(settings: Settings) -> ValidationReport:
-    """The full validation report without touching the served store."""
-    _, queries, graphs = prepare(settings)
-    store = ox.Store()
-    store.bulk_extend(q for g in graphs for q in g.quads())
-    return full_report(settings, queries, graphs, store)
+    cache = ValidationCache.load(cache_path(settings), shared_key(project))
+    cache.path = None  # read, never written: only a published build records what conformed
+    return load_and_check(settings, project, queries, ox.Store(), bulk=False, cache=cache,
+                          progress=progress)  # fmt: skip
 
 
 def link_check(
     settings: Settings, *, extracts: list[Path] | tuple[Path, ...] = ()
 ) -> tuple[ValidationReport, Coverage]:
     """The link rules alone (``kg links check``), optionally against local extracts."""
-    project, _, graphs = prepare(settings)
+    project = load_project(settings)
+    graphs = assemble(project)
     store = ox.Store()
-    store.bulk_extend(q for g in graphs for q in g.quads())
+    store.extend(q for g in graphs for q in g.quads())
     links = read_links(store, settings.base_iri)
     reports = [check_links(links, known_wrong=settings.known_wrong_links, locate=locator(graphs))]
     reports += [check_against_extract(links, extract) for extract in extracts]
     return merge(*reports), coverage(store, project.entities_graph, links)
-
-
-def full_report(
-    settings: Settings, queries: list[StoredQuery], graphs: list[GraphSource], store: ox.Store
-) -> ValidationReport:
-    """SHACL, the violation queries and the link rules: everything that gates a build."""
-    links = read_links(store, settings.base_iri)
-    link_report = check_links(links, known_wrong=settings.known_wrong_links, locate=locator(graphs))
-    return merge(validate_dataset(graphs, queries, store), link_report)
 
 
 def dataset_version(project: Project) -> str:
@@ -174,13 +155,3 @@ def _counts(store: ox.Store, project: Project) -> dict[str, Any]:
         "graphs": int(row["graphs"].value),
         "entities": int(entities["n"].value),
     }
-
-
-@contextmanager
-def _progress(total: int, label: str, enabled: bool | None) -> Iterator[Any]:
-    show = sys.stderr.isatty() and total >= PROGRESS_THRESHOLD if enabled is None else enabled
-    bar = tqdm(total=total, desc=label, unit="article", disable=not show, file=sys.stderr)
-    try:
-        yield bar.update
-    finally:
-        bar.close()

@@ -158,6 +158,13 @@ SPECS: tuple[SettingSpec, ...] = (
         "Memory limit of each query worker in MiB (0: no limit).",
     ),
     SettingSpec(
+        "workers",
+        "build",
+        _count,
+        0,
+        "Processes that validate article batches in parallel (0: one per CPU core).",
+    ),
+    SettingSpec(
         "known_wrong_links",
         "links",
         _iri_list,
@@ -194,6 +201,7 @@ class Settings:
     max_body: int
     query_workers: int
     query_memory: int
+    workers: int
     known_wrong_links: tuple[str, ...]
     service_allowlist: tuple[str, ...]
 

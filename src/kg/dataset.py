@@ -43,12 +43,12 @@ def assemble(
 ) -> list[GraphSource]:
     """Every graph of the dataset: ontology, shapes, entities, then one per article."""
     graphs = [
-        _from_files(project, project.ontology_graph, ONTOLOGY, project.ontology_files),
-        _from_files(project, project.shapes_graph, SHAPES, project.shape_files),
+        from_files(project, project.ontology_graph, ONTOLOGY, project.ontology_files),
+        from_files(project, project.shapes_graph, SHAPES, project.shape_files),
     ]
     if project.entities_file:
         graphs.append(
-            _from_files(project, project.entities_graph, ENTITIES, (project.entities_file,))
+            from_files(project, project.entities_graph, ENTITIES, (project.entities_file,))
         )
     for article in project.articles:
         graphs.append(article_graph(project, article))
@@ -74,7 +74,8 @@ def article_graph(project: Project, article: Article) -> GraphSource:
     return GraphSource(article.iri, ARTICLE, triples, ((article.graph_path, shown),))
 
 
-def _from_files(project: Project, iri: str, kind: str, paths: Iterable[Path]) -> GraphSource:
+def from_files(project: Project, iri: str, kind: str, paths: Iterable[Path]) -> GraphSource:
+    """One graph made of several files (the ontology, the shapes, the entities)."""
     files = tuple((p, project.relative(p)) for p in paths)
     triples = [t for path, shown in files for t in parse_turtle(path, shown_as=shown)]
     return GraphSource(iri, kind, triples, files)

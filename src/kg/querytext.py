@@ -37,10 +37,12 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class QueryShape:
-    """The form of a request and the ``SERVICE`` targets it names (None: a variable)."""
+    """The form of a request, the ``SERVICE`` targets it names (None: a variable), and how
+    deeply its brackets nest (engines recurse on nesting; pyoxigraph crashes near 2,500)."""
 
     form: str | None
     services: tuple[str | None, ...] = field(default=())
+    depth: int = 0
 
     @property
     def is_update(self) -> bool:
@@ -67,7 +69,13 @@ def inspect_query(text: str) -> QueryShape:
     base = ""
     form = None
     services: list[str | None] = []
+    depth = deepest = 0
     for index, (kind, value) in enumerate(tokens):
+        if kind == "other" and value in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "other" and value in "})]":
+            depth -= 1
         if kind != "word":
             continue
         keyword = value.upper()
@@ -80,7 +88,7 @@ def inspect_query(text: str) -> QueryShape:
             form = keyword
         elif keyword == "SERVICE":
             services.append(_service_target(tokens[index + 1 : index + 3], prefixes, base))
-    return QueryShape(form, tuple(services))
+    return QueryShape(form, tuple(services), deepest)
 
 
 def _service_target(

@@ -33,6 +33,7 @@ from kg.worker import Job
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 DISCONNECT_CHECK_SECONDS = 0.2
+MAX_NESTING = 200  # brackets; pyoxigraph's parser recurses and crashes near 2,500
 DESCRIPTION_FORMATS = (*(f for f in formats.offered(formats.RDF) if not f.quads),
                        formats.BY_NAME["html"])  # fmt: skip
 
@@ -86,6 +87,11 @@ def sparql_router(
         deadline = time.monotonic() + settings.query_timeout
         query = _single_query(params)
         shape = inspect_query(query)
+        if shape.depth > MAX_NESTING:
+            raise UsageError(
+                f"the query nests brackets {shape.depth} levels deep; the limit is {MAX_NESTING}",
+                hint="flatten the query: few real queries nest more than ten levels",
+            )
         if shape.is_update:
             raise QueryRefused("this endpoint is read-only: SPARQL Update is not accepted")
         _check_services(shape.services, settings.service_allowlist)

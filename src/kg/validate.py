@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 import pyshacl
@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 from rdflib.util import from_n3
 
-from kg.dataset import ARTICLE, ENTITIES, ONTOLOGY, SHAPES, GraphSource, to_rdflib
+from kg.dataset import GraphSource, to_rdflib
 from kg.errors import SourceLocation
 from kg.queries import StoredQuery, is_violation_query
 from kg.sources import SourceIndex
@@ -166,7 +166,6 @@ def validate_shacl(
     shapes_graph = to_rdflib(shapes.triples)
     parents = {prop: shape for shape, prop in shapes_graph.subject_objects(SH.property)}
     shared_triples = [t for g in shared for t in g.triples]
-    indexes = [SourceIndex(p, s) for g in shared for p, s in g.files]
     for source in graphs:
         data = to_rdflib([*source.triples, *shared_triples])
         conforms, results, _ = pyshacl.validate(
@@ -174,14 +173,13 @@ def validate_shacl(
         )
         report.checked["graphs"] += 1
         if not conforms or (None, RDF.type, SH.ValidationResult) in results:
-            own = [SourceIndex(p, s) for p, s in source.files]
-            report.extend(_problems(results, source.iri, [*own, *indexes], parents))
+            found = [replace(p, graph=source.iri) for p in shacl_problems(results, parents)]
+            report.extend(located(found, [source, *shared]))
     return report
 
 
-def _problems(
-    results: Graph, graph_iri: str, indexes: list[SourceIndex], parents: dict[Node, Node]
-) -> Iterable[Problem]:
+def shacl_problems(results: Graph, parents: dict[Node, Node]) -> Iterable[Problem]:
+    """The problems of a pySHACL results graph, without locations (the caller adds them)."""
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
@@ -199,9 +197,16 @@ def _problems(
             value=None if value is None else value.n3(),
             shape=str(shape) if isinstance(shape, URIRef) else None,
             constraint=str(component).replace(str(SH), "sh:") if component else None,
-            graph=graph_iri,
-            location=_locate(str(focus), indexes) if isinstance(focus, URIRef) else None,
         )
+
+
+def located(problems: Iterable[Problem], graphs: Sequence[GraphSource]) -> list[Problem]:
+    """Problems with the file and line where their focus node is written, if it is."""
+    locate = locator(graphs)
+    return [
+        replace(p, location=locate(p.focus)) if p.location is None and "://" in p.focus else p
+        for p in problems
+    ]
 
 
 def locator(graphs: Sequence[GraphSource]):
@@ -263,20 +268,3 @@ def merge(*reports: ValidationReport) -> ValidationReport:
         merged.extend(report.problems)
         merged.checked.update(report.checked)
     return merged
-
-
-def validate_dataset(
-    graphs: Sequence[GraphSource], queries: Sequence[StoredQuery], store: ox.Store
-) -> ValidationReport:
-    """SHACL over every data graph, then the violation queries over the loaded ``store``."""
-    by_kind: dict[str, list[GraphSource]] = {}
-    for graph in graphs:
-        by_kind.setdefault(graph.kind, []).append(graph)
-    ontology = by_kind.get(ONTOLOGY, [])
-    entities = by_kind.get(ENTITIES, [])
-    (shapes,) = by_kind[SHAPES]
-    return merge(
-        validate_shacl(entities, shapes=shapes, shared=ontology),
-        validate_shacl(by_kind.get(ARTICLE, []), shapes=shapes, shared=[*entities, *ontology]),
-        check_violation_queries(store, queries, sources=graphs),
-    )

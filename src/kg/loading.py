@@ -1,0 +1,225 @@
+"""Parse, load and check a project into a store, article batch by article batch.
+
+This is the build's inner loop, shared by ``kg build`` and ``kg validate``:
+articles are parsed one at a time, loaded into the store in bulk batches, and
+validated in batches across processes (``kg.shacl_batches``) while the next ones
+are parsed; only files, not triples, are kept for the whole corpus. A content
+hash per article (``ValidationCache``) skips the SHACL of articles that did not
+change since the last build that validated them, as long as the ontology, the
+shapes, the entities and kg itself did not change either. The whole-dataset
+rules (the ``*-violation.rq`` queries and the link rules) then run on the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from kg import __version__
+from kg.config import Settings
+from kg.dataset import ENTITIES, ONTOLOGY, SHAPES, GraphSource, article_graph, from_files
+from kg.links import check_links, read_links
+from kg.project import Article, Project
+from kg.queries import StoredQuery
+from kg.shacl_batches import BATCH_TRIPLES, PARALLEL_FROM, ShaclBatches
+from kg.validate import (
+    Problem,
+    ValidationReport,
+    check_violation_queries,
+    located,
+    locator,
+    merge,
+    validate_shacl,
+)
+
+PROGRESS_THRESHOLD = 20  # articles; below this a progress bar is noise
+
+
+@dataclass
+class ValidationCache:
+    """Which articles conformed, by content hash, under which shared inputs."""
+
+    path: Path | None
+    shared_key: str
+    conforming: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None, shared_key: str) -> ValidationCache:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+        except (OSError, ValueError):
+            data = {}
+        if data.get("shared") != shared_key:
+            return cls(path, shared_key)
+        return cls(path, shared_key, dict(data.get("conforming", {})))
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        body = {"shared": self.shared_key, "conforming": self.conforming}
+        temp.write_text(json.dumps(body, sort_keys=True), encoding="utf-8")
+        os.replace(temp, self.path)
+
+
+def cache_path(settings: Settings) -> Path:
+    return settings.store.with_name(settings.store.name + ".validation.json")
+
+
+def article_key(article: Article) -> str:
+    digest = hashlib.sha256(article.graph_path.read_bytes())
+    digest.update(b"\0" + article.text_path.read_bytes())
+    return digest.hexdigest()
+
+
+def shared_key(project: Project, queries_key: str = "") -> str:
+    digest = hashlib.sha256(f"{__version__}\0{project.base_iri}\0{queries_key}".encode())
+    files = [*project.ontology_files, *project.shape_files]
+    files += [project.entities_file] if project.entities_file else []
+    for path in files:
+        digest.update(str(project.relative(path)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_and_check(
+    settings: Settings,
+    project: Project,
+    queries: list[StoredQuery],
+    store: ox.Store,
+    *,
+    bulk: bool,
+    cache: ValidationCache,
+    progress: bool | None = None,
+) -> ValidationReport:
+    """Load every graph into ``store`` and return everything that gates a build."""
+    ontology = from_files(project, project.ontology_graph, ONTOLOGY, project.ontology_files)
+    shapes = from_files(project, project.shapes_graph, SHAPES, project.shape_files)
+    shared = [ontology, shapes]
+    entities = None
+    if project.entities_file:
+        entities = from_files(project, project.entities_graph, ENTITIES, (project.entities_file,))
+        shared.append(entities)
+    _load(store, shared, bulk=bulk)
+    reports = [validate_shacl([entities], shapes=shapes, shared=[ontology])] if entities else []
+    articles, article_report = _articles(
+        settings, project, store, shared, bulk=bulk, cache=cache, progress=progress
+    )
+    locate_in = [*articles, *shared]
+    links = read_links(store, settings.base_iri)
+    reports += [
+        article_report,
+        check_violation_queries(store, queries, sources=locate_in),
+        check_links(links, known_wrong=settings.known_wrong_links, locate=locator(locate_in)),
+    ]
+    return merge(*reports)
+
+
+def _articles(
+    settings: Settings,
+    project: Project,
+    store: ox.Store,
+    shared: list[GraphSource],
+    *,
+    bulk: bool,
+    cache: ValidationCache,
+    progress: bool | None,
+) -> tuple[list[GraphSource], ValidationReport]:
+    """Parse, load and validate the articles; returns their files (not triples) and problems."""
+    ontology, shapes, *rest = shared
+    workers = settings.workers or _auto_workers(project)
+    checker = ShaclBatches(shapes=shapes, ontology=ontology, entities=rest[0] if rest else None,
+                           workers=workers)  # fmt: skip
+    report = ValidationReport()
+    outlines: list[GraphSource] = []
+    pending: deque[tuple[list[tuple[GraphSource, str]], Future[list[Problem]]]] = deque()
+    batch: list[tuple[GraphSource, str]] = []
+    to_load: list[GraphSource] = []
+    batch_size = 0
+
+    def settle(limit: int, tick: Any) -> None:
+        while len(pending) > limit:
+            done, future = pending.popleft()
+            _record(done, future.result(), cache, report)
+            tick(len(done))
+
+    try:
+        with _progress(len(project.articles), progress) as tick:
+            for article in project.articles:
+                source = article_graph(project, article)
+                outlines.append(GraphSource(source.iri, source.kind, [], source.files))
+                to_load.append(source)
+                key = article_key(article)
+                if cache.conforming.get(source.iri) == key:
+                    report.checked["articles unchanged since the last build"] += 1
+                    tick(1)
+                else:
+                    batch.append((source, key))
+                    batch_size += len(source.triples)
+                if sum(len(s.triples) for s in to_load) >= BATCH_TRIPLES:
+                    _load(store, to_load, bulk=bulk)
+                    to_load = []
+                if batch_size >= BATCH_TRIPLES:
+                    pending.append((batch, checker.submit([s for s, _ in batch])))
+                    batch, batch_size = [], 0
+                    settle(checker.workers * 2, tick)
+            _load(store, to_load, bulk=bulk)
+            if batch:
+                pending.append((batch, checker.submit([s for s, _ in batch])))
+            settle(0, tick)
+    finally:
+        checker.close()
+    report.problems = located(report.problems, [*outlines, *shared])
+    return outlines, report
+
+
+def _auto_workers(project: Project) -> int:
+    """One per core for a corpus, none extra for a few articles (processes take time to start)."""
+    size = sum(a.graph_path.stat().st_size for a in project.articles) // 40  # ~40 bytes/triple
+    return max(1, os.cpu_count() or 1) if size >= PARALLEL_FROM else 1
+
+
+def _record(
+    batch: list[tuple[GraphSource, str]],
+    problems: list[Problem],
+    cache: ValidationCache,
+    report: ValidationReport,
+) -> None:
+    failed = {p.graph for p in problems if p.severity == "Violation"}
+    for source, key in batch:
+        if source.iri not in failed:
+            cache.conforming[source.iri] = key
+        else:
+            cache.conforming.pop(source.iri, None)
+    report.checked["articles validated"] += len(batch)
+    report.extend(problems)
+
+
+def _load(store: ox.Store, graphs: list[GraphSource], *, bulk: bool) -> None:
+    quads = (q for g in graphs for q in g.quads())
+    if bulk:
+        store.bulk_extend(quads)
+    else:
+        store.extend(quads)
+
+
+@contextmanager
+def _progress(total: int, enabled: bool | None) -> Iterator[Any]:
+    show = sys.stderr.isatty() and total >= PROGRESS_THRESHOLD if enabled is None else enabled
+    bar = tqdm(total=total, desc="articles", unit="article", disable=not show, file=sys.stderr,
+               smoothing=0.1)  # fmt: skip
+    try:
+        yield bar.update
+    finally:
+        bar.close()
