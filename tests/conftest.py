@@ -14,7 +14,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -169,3 +171,60 @@ def mini_server(mini_store: EmbeddedStore, mini_project: Path) -> Iterator[LiveS
     server = start_server(mini_project)
     yield server
     stop_server(server)
+
+
+@contextmanager
+def built_mini_server(
+    factory: pytest.TempPathFactory, name: str, env: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
+    """A fresh copy of the mini project, built and served (for module-scoped fixtures)."""
+    project = factory.mktemp(name) / "mini"
+    shutil.copytree(FIXTURES / "mini", project, ignore=shutil.ignore_patterns(".kg"))
+    build(Settings.load(project, env={}), progress=False)
+    server = start_server(project, env=env)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+class LinkParser(HTMLParser):
+    """Every href and src of an HTML page, as written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [value for name, value in attrs if name in ("href", "src") and value]
+
+
+def links_in(html: str) -> list[str]:
+    parser = LinkParser()
+    parser.feed(html)
+    return parser.found
+
+
+CHROMIUM_FLAGS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage", "--window-size=1280,1600",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Chromium (Debian's chromium and chromium-driver, installed if missing)."""
+    from tests.system import ensure_debian_packages
+
+    ensure_debian_packages({"chromium": "chromium", "chromedriver": "chromium-driver"})
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()

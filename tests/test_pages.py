@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-from html.parser import HTMLParser
-
 import pytest
 from rdflib import Graph, URIRef
 
-from kg.build import build
-from kg.config import Settings
-from tests.conftest import FIXTURES, start_server, stop_server
+from tests.conftest import built_mini_server, links_in
 
 BASE = "https://mini.example.org/"
 RESOURCES = {
@@ -34,12 +29,8 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    project = tmp_path_factory.mktemp("pages") / "mini"
-    shutil.copytree(FIXTURES / "mini", project, ignore=shutil.ignore_patterns(".kg"))
-    build(Settings.load(project, env={}), progress=False)
-    live = start_server(project)
-    yield live
-    stop_server(live)
+    with built_mini_server(tmp_path_factory, "pages") as live:
+        yield live
 
 
 @pytest.fixture
@@ -90,7 +81,7 @@ def test_html_twin_links_through_the_serving_origin(client, kind):
     response = client.get(f"/{RESOURCES[kind]}.html")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    hrefs = _links(response.text)
+    hrefs = links_in(response.text)
     assert not [h for h in hrefs if h.startswith(BASE)]  # canonical IRIs are not followed
     assert "/" in hrefs
 
@@ -165,20 +156,3 @@ def test_landing_page_orients(client):
 def test_traversal_and_odd_paths_are_404(client):
     for path in ("/id/../etc/passwd", "/id/%2e%2e/%2e%2e/etc/passwd", "/id/a%22b", "/nothing.ttl"):
         assert client.get(path).status_code == 404, path
-
-
-class _Hrefs(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.hrefs.append(value)
-
-
-def _links(html: str) -> list[str]:
-    parser = _Hrefs()
-    parser.feed(html)
-    return parser.hrefs

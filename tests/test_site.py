@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 from collections import deque
-from html.parser import HTMLParser
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import REPO
-from tests.system import ensure_debian_packages
+from tests.conftest import REPO, links_in
 
 ARTIFACTS = REPO / "tests" / "artifacts"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 MAX_PAGES = 3000
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.found.append(value)
 
 
 def test_crawl_from_home_finds_no_broken_link(seed_server):
@@ -44,9 +31,7 @@ def test_crawl_from_home_finds_no_broken_link(seed_server):
                 continue
             if not response.headers.get("content-type", "").startswith("text/html"):
                 continue
-            parser = _Links()
-            parser.feed(response.text)
-            for href in parser.found:
+            for href in links_in(response.text):
                 absolute = urldefrag(urljoin(origin + path, href))[0]
                 parts = urlsplit(absolute)
                 if f"{parts.scheme}://{parts.netloc}" == origin:
@@ -54,25 +39,6 @@ def test_crawl_from_home_finds_no_broken_link(seed_server):
     assert not failures, failures
     assert len(seen) > 100  # the whole graph was reachable, not just the home page
     assert any(p.startswith("/id/article/china-fentanyl-tariffs/statement") for p in seen)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    ensure_debian_packages({"chromium": "chromium", "chromedriver": "chromium-driver"})
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1280,1600",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    yield driver
-    driver.quit()
 
 
 @pytest.mark.parametrize(

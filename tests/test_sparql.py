@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -17,9 +16,7 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 
-from kg.build import build
-from kg.config import Settings
-from tests.conftest import FIXTURES, start_server, stop_server
+from tests.conftest import built_mini_server
 
 COUNTRY = "https://mini.example.org/ontology/Country"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -36,20 +33,10 @@ ARTICLE_GRAPH = "https://mini.example.org/id/article/first-article"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    project = tmp_path_factory.mktemp("sparql") / "mini"
-    shutil.copytree(FIXTURES / "mini", project, ignore=shutil.ignore_patterns(".kg"))
-    build(Settings.load(project, env={}), progress=False)
-    live = start_server(
-        project,
-        env={
-            "KG_QUERY_TIMEOUT": str(TIMEOUT),
-            "KG_MAX_ROWS": str(MAX_ROWS),
-            "KG_MAX_BODY": str(MAX_BODY),
-            "KG_QUERY_WORKERS": "2",
-        },
-    )
-    yield live
-    stop_server(live)
+    limits = {"KG_QUERY_TIMEOUT": str(TIMEOUT), "KG_MAX_ROWS": str(MAX_ROWS),
+              "KG_MAX_BODY": str(MAX_BODY), "KG_QUERY_WORKERS": "2"}  # fmt: skip
+    with built_mini_server(tmp_path_factory, "sparql", env=limits) as live:
+        yield live
 
 
 @pytest.fixture

@@ -58,24 +58,31 @@ def decode_escapes(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
-def inspect_query(text: str) -> QueryShape:
-    """The request's form (SELECT, ASK, …, or an update keyword) and its SERVICE targets."""
-    tokens = [
-        (m.lastgroup, m.group())
-        for m in _TOKEN.finditer(decode_escapes(text))
-        if m.lastgroup != "comment"
-    ]
+def inspect_query(text: str, *, max_depth: int | None = None) -> QueryShape:
+    """The request's form (SELECT, ASK, …, or an update keyword) and its SERVICE targets.
+
+    With ``max_depth``, reading stops as soon as brackets nest deeper (the caller will
+    refuse the query anyway), so a hostile 100,000-level query costs microseconds.
+    """
+    tokens = []
+    depth = deepest = 0
+    for match in _TOKEN.finditer(decode_escapes(text)):
+        kind, value = match.lastgroup, match.group()
+        if kind == "comment":
+            continue
+        tokens.append((kind, value))
+        if kind == "other" and value in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+            if max_depth is not None and depth > max_depth:
+                return QueryShape(None, (), depth)
+        elif kind == "other" and value in "})]":
+            depth -= 1
     prefixes: dict[str, str] = {}
     base = ""
     form = None
     services: list[str | None] = []
-    depth = deepest = 0
     for index, (kind, value) in enumerate(tokens):
-        if kind == "other" and value in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif kind == "other" and value in "})]":
-            depth -= 1
         if kind != "word":
             continue
         keyword = value.upper()

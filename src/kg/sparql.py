@@ -86,10 +86,10 @@ def sparql_router(
     async def answer(request: Request, params: dict[str, list[str]]) -> Response:
         deadline = time.monotonic() + settings.query_timeout
         query = _single_query(params)
-        shape = inspect_query(query)
+        shape = inspect_query(query, max_depth=MAX_NESTING)
         if shape.depth > MAX_NESTING:
             raise UsageError(
-                f"the query nests brackets {shape.depth} levels deep; the limit is {MAX_NESTING}",
+                f"the query nests brackets more than {MAX_NESTING} levels deep",
                 hint="flatten the query: few real queries nest more than ten levels",
             )
         if shape.is_update:
