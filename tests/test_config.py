@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,28 @@ def test_every_setting_has_env_var_and_flag_names():
     for spec in SPECS:
         assert spec.env_var == "KG_" + spec.name.upper()
         assert spec.flag.startswith("--") and "_" not in spec.flag
+
+
+def test_store_is_a_local_path_or_the_url_of_a_remote_query_endpoint(tmp_path):
+    local = Settings.load(tmp_path, env={"KG_STORE": "builds/here"})
+    assert local.store == tmp_path.resolve() / "builds/here"
+    remote = Settings.load(tmp_path, env={"KG_STORE": "https://sparql.example.org/query"})
+    assert remote.store == "https://sparql.example.org/query"
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"KG_STORE": "http://"}, "KG_STORE"),
+        ({"KG_UPDATE": "localhost:7878/update"}, "http(s) URL"),
+        ({"KG_AUTH": "ntlm"}, "basic, digest"),
+        ({"KG_REMOTE_DATASET": "all"}, "published, server"),
+    ],
+)
+def test_bad_remote_settings_are_refused(tmp_path, env, fragment):
+    with pytest.raises(UsageError, match=re.escape(fragment)):
+        Settings.load(tmp_path, env=env)
+
+
+def test_the_password_is_not_printed_with_the_settings(tmp_path):
+    assert "s3cret" not in repr(Settings.load(tmp_path, env={"KG_PASSWORD": "s3cret"}))

@@ -2,54 +2,28 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import httpx
 import pytest
 
-from tests.conftest import REPO, free_port, start_server, stop_server
+from tests.conftest import REPO, start_server, stop_server
+from tests.servers import oxigraph_server
 
 COUNTRY = "https://mini.example.org/ontology/Country"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 @pytest.fixture
-def oxigraph_server(tmp_path):
-    beside_python = Path(sys.executable).parent / "oxigraph"
-    binary = str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
-    assert binary, "the oxigraph server comes with the test extras (pip install -e '.[test]')"
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "serve", "--location", str(tmp_path / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError("oxigraph serve did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+def oxigraph(tmp_path):
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        yield url
 
 
-def test_service_call_from_oxigraph_server_returns_our_data(oxigraph_server, mini_server):
+def test_service_call_from_oxigraph_server_returns_our_data(oxigraph, mini_server):
     query = f"""SELECT ?country ?label WHERE {{
       SERVICE <{mini_server.url}/sparql> {{ ?country a <{COUNTRY}> ; <{LABEL}> ?label }}
     }} ORDER BY ?label"""
     response = httpx.post(
-        f"{oxigraph_server}/query",
+        f"{oxigraph}/query",
         content=query,
         headers={
             "content-type": "application/sparql-query",
@@ -62,12 +36,10 @@ def test_service_call_from_oxigraph_server_returns_our_data(oxigraph_server, min
     assert labels == ["Atlantis", "Lemuria"]
 
 
-def test_allowlisted_service_is_called_through_our_endpoint(
-    oxigraph_server, mini_store, mini_project
-):
-    remote = f"{oxigraph_server}/query"
+def test_allowlisted_service_is_called_through_our_endpoint(oxigraph, mini_store, mini_project):
+    remote = f"{oxigraph}/query"
     loaded = httpx.post(
-        f"{oxigraph_server}/store?default",
+        f"{oxigraph}/store?default",
         content=b'<http://remote.example/x> <http://remote.example/says> "hello from afar" .',
         headers={"content-type": "application/n-triples"},
     )
@@ -98,11 +70,11 @@ WIKIDATA_EXTRACT = f"""\
 
 
 def test_stored_federated_query_joins_our_graph_with_a_wikidata_stand_in(
-    oxigraph_server, seed_store, seed_outputs
+    oxigraph, seed_store, seed_outputs
 ):
-    remote = f"{oxigraph_server}/query"
+    remote = f"{oxigraph}/query"
     loaded = httpx.post(
-        f"{oxigraph_server}/store?default",
+        f"{oxigraph}/store?default",
         content=WIKIDATA_EXTRACT,
         headers={"content-type": "application/n-triples"},
     )

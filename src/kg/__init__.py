@@ -16,10 +16,12 @@ _EXPORTS = {
     "BuildResult": "kg.build",
     "EmbeddedStore": "kg.store",
     "KgError": "kg.errors",
+    "RemoteStore": "kg.remote",
     "Settings": "kg.config",
     "build": "kg.build",
     "create_app": "kg.app",
     "open_store": "kg.store",
+    "publish": "kg.publish",
     "validate_only": "kg.build",
 }
 

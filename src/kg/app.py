@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,12 +22,11 @@ from kg.downloads import downloads_router
 from kg.errors import KgError, QueryTimeout
 from kg.namespaces import prefixes
 from kg.pages import pages_router
-from kg.pool import QueryPool
 from kg.project import load_project
 from kg.queries import load_queries
 from kg.reconcile import reconcile_router
 from kg.sparql import sparql_router
-from kg.store import EmbeddedStore, open_store
+from kg.store import Store, open_store
 from kg.views import Links
 
 PACKAGE = Path(__file__).resolve().parent
@@ -36,11 +34,10 @@ logger = logging.getLogger("kg")
 GZIP_MINIMUM_BYTES = 1024
 
 
-def create_app(settings: Settings, store: EmbeddedStore | None = None) -> FastAPI:
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     """The app for one dataset; ``store`` defaults to the built store of ``settings``."""
     store = store or open_store(settings)
-    workers = settings.query_workers or max(2, os.cpu_count() or 1)
-    pool = QueryPool(workers, memory_limit_mb=settings.query_memory)
+    pool = store.runner(settings)  # worker processes, or requests to a remote server
     templates = Jinja2Templates(directory=PACKAGE / "templates")
     links = Links(settings.base_iri)
 

@@ -25,7 +25,14 @@ from kg.links import Coverage, check_against_extract, check_links, coverage, rea
 from kg.loading import ValidationCache, cache_path, load_and_check, shared_key
 from kg.project import Project, load_project
 from kg.queries import load_queries
-from kg.store import DATABASE_DIR, discard_build, new_build_dir, publish_build, run_query
+from kg.store import (
+    DATABASE_DIR,
+    discard_build,
+    local_store,
+    new_build_dir,
+    publish_build,
+    run_query,
+)
 from kg.validate import ValidationReport, locator, merge
 
 
@@ -56,7 +63,8 @@ def build(settings: Settings, *, progress: bool | None = None) -> BuildResult:
     project = load_project(settings)
     queries = load_queries(project.query_files)
     cache = ValidationCache.load(cache_path(settings), shared_key(project))
-    build_dir = new_build_dir(settings.store)
+    link = local_store(settings)  # a build writes a local store, never into a server's URL
+    build_dir = new_build_dir(link)
     try:
         store = ox.Store(str(build_dir / DATABASE_DIR))
         report = load_and_check(settings, project, queries, store, bulk=True, cache=cache,
@@ -75,13 +83,13 @@ def build(settings: Settings, *, progress: bool | None = None) -> BuildResult:
             "articles": len(project.articles),
             **counts,
         }
-        publish_build(settings.store, build_dir, info)
+        publish_build(link, build_dir, info)
     except BaseException:
         discard_build(build_dir)
         raise
     cache.save()
     return BuildResult(
-        store=settings.store,
+        store=link,
         version=version,
         graphs=counts["graphs"],
         triples=counts["triples"],

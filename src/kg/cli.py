@@ -33,6 +33,8 @@ examples:
   kg query 'SELECT * WHERE {{ ?s ?p ?o }} LIMIT 5'
   kg query -f sparql/briefing.rq --format csv
   kg serve --port 8000                  serve at http://127.0.0.1:8000/sparql
+  kg publish --to http://localhost:7878/query --update http://localhost:7878/update
+  kg serve --store http://localhost:7878/query   serve what was published there
 """
 
 
@@ -130,7 +132,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     links.add_argument("--format", choices=("text", "json"), default="text")
 
-    command("serve", "Serve the built store: SPARQL endpoint at /sparql, health at /healthz.")
+    publish = command(
+        "publish",
+        "Load the built dataset into a SPARQL server; only graphs that changed are sent.",
+    )
+    publish.add_argument(
+        "--to", required=True, metavar="URL", help="the server's SPARQL query endpoint"
+    )
+    publish.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar (default: on a terminal)",
+    )
+
+    command(
+        "serve",
+        "Serve the built store (or --store URL, a SPARQL server kg published to): "
+        "SPARQL endpoint at /sparql, health at /healthz.",
+    )
     return parser  # fmt: skip
 
 
@@ -242,6 +262,13 @@ def _cmd_sentences(settings: Settings, args: argparse.Namespace) -> int:
         )
     for sentence in split_sentences(read_text(path)):
         print(f"s{sentence.number}\t{sentence.start}-{sentence.end}\t{sentence.text}")
+    return EXIT_OK
+
+
+def _cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.publish import publish
+
+    print(publish(settings, to=args.to, progress=args.progress).summary())
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -75,6 +75,33 @@ def _path(value: Any) -> Path:
     return Path(_text(value))
 
 
+def is_url(value: object) -> bool:
+    """Whether a ``store`` value names a remote SPARQL endpoint rather than a local path."""
+    return isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
+def _url(value: Any) -> str:
+    value = _text(value)
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise ValueError("expected an http(s) URL such as http://localhost:7878/update")
+    return value
+
+
+def _store(value: Any) -> Path | str:
+    """A local path, or the http(s) URL of a remote SPARQL query endpoint."""
+    return _url(value) if is_url(value) else _path(value)
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if _text(value) not in allowed:
+            raise ValueError(f"expected one of: {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     """The declaration of one setting; ``section`` is its table in kg.toml."""
@@ -109,9 +136,43 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "store",
         "store",
-        _path,
+        _store,
         Path(".kg/store"),
-        "Where the built Oxigraph store lives (relative to the project).",
+        "Where the built Oxigraph store lives (relative to the project), or the URL of "
+        "a remote SPARQL query endpoint to serve from (see `kg publish`).",
+    ),
+    SettingSpec(
+        "update",
+        "store",
+        _url,
+        "",
+        "SPARQL 1.1 Update endpoint of the remote server `kg publish` writes through.",
+    ),
+    SettingSpec(
+        "gsp",
+        "store",
+        _url,
+        "",
+        "SPARQL 1.1 Graph Store Protocol endpoint of the remote server `kg publish` writes to.",
+    ),
+    SettingSpec("user", "store", _text, "", "User name for the remote SPARQL server."),
+    SettingSpec(
+        "password", "store", _text, "", "Password for the remote SPARQL server (use KG_PASSWORD)."
+    ),
+    SettingSpec(
+        "auth",
+        "store",
+        _choice("basic", "digest"),
+        "basic",
+        "HTTP authentication scheme for the remote SPARQL server: basic or digest.",
+    ),
+    SettingSpec(
+        "remote_dataset",
+        "store",
+        _choice("published", "server"),
+        "published",
+        "What queries to a remote store range over: `published` names the published graphs "
+        "in each request; `server` uses the server's own default graph (the union of its graphs).",
     ),
     SettingSpec(
         "dist",
@@ -192,8 +253,14 @@ class Settings:
     base_iri: str
     license: str
     publisher: str
-    store: Path
+    store: Path | str  # a local path, or the URL of a remote SPARQL query endpoint
     dist: Path
+    update: str
+    gsp: str
+    user: str
+    password: str = field(repr=False)
+    auth: str
+    remote_dataset: str
     host: str
     port: int
     query_timeout: float
@@ -227,7 +294,8 @@ class Settings:
             values[spec.name] = _resolve(spec, overrides or {}, env, file_values)
         for name in ("store", "dist"):  # paths relative to the project
             path = values[name]
-            values[name] = path if path.is_absolute() else project_dir / path
+            if isinstance(path, Path) and not path.is_absolute():
+                values[name] = project_dir / path
         return cls(project=project_dir, **values)
 
     def as_dict(self) -> dict[str, Any]:

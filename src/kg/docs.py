@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from kg.namespaces import ontology_graph
 from kg.resources import run
-from kg.store import EmbeddedStore
+from kg.store import Store
 from kg.views import Labels, Links
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -66,7 +66,7 @@ def _first(values: list, default: str = "") -> str:
     return english[0] if english else default
 
 
-def ontology_doc(store: EmbeddedStore, graph: str, base_iri: str) -> dict:
+def ontology_doc(store: Store, graph: str, base_iri: str) -> dict:
     """Classes, properties and concept schemes of the ontology graph, ready to render."""
     triples = list(run(store, "graph", base_iri, graph=ox.NamedNode(graph)))
     index, labels, links = _index(triples), Labels(triples, base_iri), Links(base_iri)
@@ -161,7 +161,7 @@ class Shape:
     message: str
 
 
-def shapes_doc(store: EmbeddedStore, graph: str, base_iri: str) -> dict:
+def shapes_doc(store: Store, graph: str, base_iri: str) -> dict:
     """Each node shape: what it targets, and each property rule with its message."""
     triples = list(run(store, "graph", base_iri, graph=ox.NamedNode(graph)))
     index, links = _index(triples), Links(base_iri)

@@ -42,8 +42,8 @@ from kg.store import (
     EmbeddedStore,
     current_build,
     discard_build,
+    local_store,
     new_build_dir,
-    open_store,
     publish_build,
 )
 from kg.writers import JsonLdWriter, TurtleWriter, statements, subjects
@@ -125,7 +125,7 @@ def write_dumps(
     from kg.void import write_void  # imported here: kg.void reads this module's file table
 
     started = time.perf_counter()
-    store = store or open_store(settings)
+    store = store or EmbeddedStore(local_store(settings))
     database, info = store.oxigraph, store.info  # pinned: a build swapped in meanwhile waits
     build_dir = new_build_dir(settings.dist)
     try:

@@ -10,7 +10,8 @@
     │   ├── ContentTooLarge               HTTP 413  a request body over max_body
     │   └── UnsupportedMediaType          HTTP 415  a POST body of a type we do not read
     ├── EnvironmentProblem       exit 2, HTTP 503  missing directory, store not built, I/O
-    │   └── QueryTimeout         exit 2, HTTP 503  ran past query_timeout; the work was stopped
+    │   ├── QueryTimeout         exit 2, HTTP 503  ran past query_timeout; the work was stopped
+    │   └── RemoteStoreError     exit 2, HTTP 502  a remote SPARQL server refused or failed
     ├── QueryFailed              exit 2, HTTP 500  the engine crashed or ran out of memory
     └── DataError                exit 1, HTTP 500  the project's data is invalid
         ├── RdfSyntaxError       exit 1            a file that does not parse (file:line:col)
@@ -148,6 +149,17 @@ class QueryTimeout(EnvironmentProblem):
     """A query ran past ``query_timeout``; its worker was stopped (HTTP 503 + Retry-After)."""
 
     code = "timeout"
+
+
+class RemoteStoreError(EnvironmentProblem):
+    """A remote SPARQL server could not be reached, refused a request or failed on it.
+
+    The message names what was being done (the graph being published, the query
+    endpoint) and the server's answer: its status and the start of its body.
+    """
+
+    code = "remote-store"
+    http_status = 502
 
 
 class QueryFailed(KgError):

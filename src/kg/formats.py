@@ -174,5 +174,21 @@ def choose(offered: Sequence[Format], *, accept: str | None, explicit: str | Non
     return negotiate(accept, offered)
 
 
+def by_media_type(content_type: str, kinds: Sequence[str]) -> Format | None:
+    """The format of these kinds a ``Content-Type`` names (parameters and case ignored)."""
+    media_type = content_type.split(";")[0].strip().lower()
+    return next(
+        (f for f in FORMATS if f.kind in kinds and media_type in (f.media_type, *f.aliases)), None
+    )
+
+
+def accept_header(*preferred: Format) -> str:
+    """An ``Accept`` header asking for ``preferred``, most wanted first."""
+    return ", ".join(
+        f.media_type if i == 0 else f"{f.media_type};q={1 - i / 10:.1f}"
+        for i, f in enumerate(preferred)
+    )
+
+
 def offered(kind: str) -> tuple[Format, ...]:
     return tuple(f for f in FORMATS if f.kind == kind)

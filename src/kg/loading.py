@@ -34,6 +34,7 @@ from kg.links import check_links, read_links
 from kg.project import Article, Project
 from kg.queries import StoredQuery
 from kg.shacl_batches import BATCH_TRIPLES, PARALLEL_FROM, ShaclBatches
+from kg.store import local_store
 from kg.validate import (
     Problem,
     ValidationReport,
@@ -75,7 +76,8 @@ class ValidationCache:
 
 
 def cache_path(settings: Settings) -> Path:
-    return settings.store.with_name(settings.store.name + ".validation.json")
+    link = local_store(settings)
+    return link.with_name(link.name + ".validation.json")
 
 
 def article_key(article: Article) -> str:

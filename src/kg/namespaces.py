@@ -7,6 +7,8 @@ the standard vocabularies are fixed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 STANDARD_PREFIXES: dict[str, str] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -45,7 +47,12 @@ def prefixes(base_iri: str) -> dict[str, str]:
 
 def sparql_prologue(base_iri: str) -> str:
     """``PREFIX`` lines for every prefix, for ad-hoc queries and the query page."""
-    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes(base_iri).items())
+    return prefix_lines(prefixes(base_iri))
+
+
+def prefix_lines(names: Mapping[str, str]) -> str:
+    """``PREFIX`` declarations for ``names``; a query's own later declarations win."""
+    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in names.items())
 
 
 def ontology_graph(base_iri: str) -> str:

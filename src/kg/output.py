@@ -15,7 +15,7 @@ MAX_CELL = 80
 def write_results(results: object, fmt: str, out: BinaryIO, *, base_iri: str) -> None:
     """SELECT/ASK in ``fmt`` (table, csv, tsv, json); CONSTRUCT/DESCRIBE as Turtle."""
     names = prefixes(base_iri)
-    if isinstance(results, ox.QueryTriples):
+    if not isinstance(results, ox.QuerySolutions | ox.QueryBoolean):  # triples, from anywhere
         ox.serialize(results, out, ox.RdfFormat.TURTLE, prefixes=names)
         return
     if fmt != "table":

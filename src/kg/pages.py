@@ -29,7 +29,7 @@ from kg.namespaces import ontology_graph, prefixes, shapes_graph
 from kg.project import load_project
 from kg.queries import load_queries
 from kg.resources import describe, exists, run
-from kg.store import EmbeddedStore
+from kg.store import Store
 from kg.views import Labels, Links, evidence, property_groups, same_as, schema_org, vocabulary
 
 DOCUMENT_FORMATS = tuple(
@@ -39,7 +39,7 @@ VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 TWINS = {f".{f.extension}": f for f in DOCUMENT_FORMATS}
 
 
-def pages_router(settings: Settings, store: EmbeddedStore, templates: Jinja2Templates) -> APIRouter:
+def pages_router(settings: Settings, store: Store, templates: Jinja2Templates) -> APIRouter:
     """The landing page and every resource under the base; include it last (catch-all)."""
     router = APIRouter(tags=["linked data"])
     links = Links(settings.base_iri)
@@ -128,7 +128,7 @@ def pages_router(settings: Settings, store: EmbeddedStore, templates: Jinja2Temp
     return router
 
 
-def _article(store: EmbeddedStore, node: ox.NamedNode, settings: Settings) -> dict:
+def _article(store: Store, node: ox.NamedNode, settings: Settings) -> dict:
     """The annotated reading view: sentences with the facts drawn from them, and a timeline."""
     links = Links(settings.base_iri)
     facts: dict[str, list[tuple[str, str, str]]] = {}
@@ -159,7 +159,7 @@ def _article(store: EmbeddedStore, node: ox.NamedNode, settings: Settings) -> di
     return {"sentences": sentences, "timeline": timeline}
 
 
-def _rdf(store: EmbeddedStore, iri: str, fmt: formats.Format, settings: Settings) -> Response:
+def _rdf(store: Store, iri: str, fmt: formats.Format, settings: Settings) -> Response:
     """The machine document: the whole graph for the ontology and the shapes (documents by
     nature), a description for everything else, plus the size of a graph it names."""
     node = ox.NamedNode(iri)
@@ -182,7 +182,7 @@ def _is_iri_path(local: str) -> bool:
     return bool(local) and not any(c in local for c in '<>"{}|\\^` ') and ".." not in local
 
 
-def _cached(request: Request, store: EmbeddedStore, tag: str, response: Response) -> Response:
+def _cached(request: Request, store: Store, tag: str, response: Response) -> Response:
     """Validators from the dataset version; 304 when the client's copy is current."""
     info = store.info.data
     etag = f'"{str(info.get("version", ""))[:20]}-{tag}"'

@@ -10,19 +10,37 @@ the server keeps answering. A worker that dies on a query is replaced the same w
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Protocol
 
 from kg.errors import WORKER_ERRORS, QueryFailed, QueryTimeout
 from kg.worker import Job, worker_main
+
+if TYPE_CHECKING:
+    from kg.config import Settings
 
 POLL_SECONDS = 0.05
 
 
 class ClientGone(Exception):
     """The client disconnected; its query was stopped."""
+
+
+class QueryRunner(Protocol):
+    """What the SPARQL router needs to run a query under a deadline: this pool, or
+    ``kg.remote.RemoteRunner`` for a store on a SPARQL server."""
+
+    executor: ThreadPoolExecutor
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def run(self, job: Job, *, deadline: float, cancelled: threading.Event) -> bytes: ...
 
 
 class _Worker:
@@ -78,7 +96,7 @@ class QueryPool:
         try:
             worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
-            raise _timeout() from None
+            raise query_timeout() from None
         healthy = False
         try:
             worker.conn.send(job)
@@ -86,7 +104,7 @@ class QueryPool:
                 if cancelled.is_set():
                     raise ClientGone
                 if time.monotonic() >= deadline:
-                    raise _timeout()
+                    raise query_timeout()
             reply = worker.conn.recv()
             healthy = True
         except (EOFError, OSError, BrokenPipeError):
@@ -113,7 +131,12 @@ class QueryPool:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _timeout() -> QueryTimeout:
+def query_workers(settings: Settings) -> int:
+    """How many queries run at once: the setting, or one per core and at least two."""
+    return settings.query_workers or max(2, os.cpu_count() or 1)
+
+
+def query_timeout() -> QueryTimeout:
     return QueryTimeout(
         "the query ran past the time limit and was stopped",
         hint="narrow the query (LIMIT, more specific patterns) or download a dump",

@@ -30,7 +30,7 @@ from kg.errors import NotFound, UsageError
 from kg.httpbody import read_params
 from kg.links import LINK_PREDICATES, normalise
 from kg.namespaces import entities_graph, prefixes
-from kg.store import EmbeddedStore
+from kg.store import Store
 
 DEFAULT_LIMIT = 5
 SURE, MATCH_SCORE, MATCH_LEAD = 95.0, 70.0, 20.0
@@ -61,7 +61,7 @@ class Candidate:
 
 
 @lru_cache(maxsize=4)
-def candidates(store: EmbeddedStore, version: str, base_iri: str) -> tuple[Candidate, ...]:
+def candidates(store: Store, version: str, base_iri: str) -> tuple[Candidate, ...]:
     """Every shared entity with its names; ``version`` keys the cache to the dataset."""
     idspace = f"{base_iri}id/"
     found: dict[str, Candidate] = {}
@@ -148,7 +148,7 @@ def _property_bonus(properties: Any, item: Candidate) -> float:
     return bonus
 
 
-def reconcile_router(settings: Settings, store: EmbeddedStore) -> APIRouter:
+def reconcile_router(settings: Settings, store: Store) -> APIRouter:
     router = APIRouter(prefix="/reconcile", tags=["reconciliation"])
 
     def items() -> tuple[Candidate, ...]:

@@ -14,12 +14,12 @@ import pyoxigraph as ox
 
 from kg.namespaces import prefixes
 from kg.queries import builtin_query
-from kg.store import EmbeddedStore
+from kg.store import Store
 
 INCOMING_CAP = 50
 
 
-def run(store: EmbeddedStore, name: str, base_iri: str, **bindings: ox.NamedNode) -> object:
+def run(store: Store, name: str, base_iri: str, **bindings: ox.NamedNode) -> object:
     return store.query(builtin_query(name).text, bindings=bindings, prefixes=prefixes(base_iri))
 
 
@@ -48,13 +48,11 @@ class Description:
         return sorted({*self.triples, *links}, key=str)
 
 
-def exists(store: EmbeddedStore, iri: str, base_iri: str) -> bool:
+def exists(store: Store, iri: str, base_iri: str) -> bool:
     return bool(run(store, "exists", base_iri, this=ox.NamedNode(iri)))
 
 
-def describe(
-    store: EmbeddedStore, iri: str, base_iri: str, *, cap: int = INCOMING_CAP
-) -> Description:
+def describe(store: Store, iri: str, base_iri: str, *, cap: int = INCOMING_CAP) -> Description:
     node = ox.NamedNode(iri)
     triples = tuple(run(store, "describe", base_iri, this=node))
     incoming = []

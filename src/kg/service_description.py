@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from kg import formats
 from kg.config import Settings
-from kg.store import EmbeddedStore
+from kg.store import Store
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -27,7 +27,7 @@ def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def service_description(settings: Settings, store: EmbeddedStore, endpoint: str) -> list[ox.Triple]:
+def service_description(settings: Settings, store: Store, endpoint: str) -> list[ox.Triple]:
     """The description of the endpoint at ``endpoint`` (the URL the client used)."""
     sizes = _graph_sizes(store, store.info.version)
     service = ox.NamedNode(endpoint)
@@ -63,6 +63,6 @@ def service_description(settings: Settings, store: EmbeddedStore, endpoint: str)
 
 
 @lru_cache(maxsize=4)
-def _graph_sizes(store: EmbeddedStore, version: str) -> dict[str, int]:
+def _graph_sizes(store: Store, version: str) -> dict[str, int]:
     """Triples per named graph; ``version`` is the cache key, so a new build recounts."""
     return {row["g"].value: int(row["n"].value) for row in store.query(GRAPH_SIZES)}

@@ -6,7 +6,8 @@
   and the query page to browsers.
 - The default graph is the union of all named graphs; ``GRAPH`` reaches each.
 - Read-only: updates are refused, and ``SERVICE`` only reaches allowlisted endpoints.
-- Queries run in worker processes (``kg.pool``) under a deadline that kills them.
+- Queries run in worker processes (``kg.pool``) under a deadline that kills them, or,
+  for a store on a SPARQL server, go there under the same deadline (``kg.remote``).
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from kg import formats
 from kg.config import Settings
 from kg.errors import QueryRefused, UnsupportedMediaType, UsageError
 from kg.httpbody import FORM, decode, media_type, read_body
-from kg.pool import ClientGone, QueryPool
+from kg.pool import ClientGone, QueryRunner
 from kg.querytext import inspect_query
 from kg.service_description import service_description
-from kg.store import EmbeddedStore
+from kg.store import Store
 from kg.worker import Job
 
 SPARQL_QUERY = "application/sparql-query"
@@ -38,9 +39,7 @@ DESCRIPTION_FORMATS = (*(f for f in formats.offered(formats.RDF) if not f.quads)
                        formats.BY_NAME["html"])  # fmt: skip
 
 
-def sparql_router(
-    settings: Settings, store: EmbeddedStore, pool: QueryPool, *, render_page
-) -> APIRouter:
+def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render_page) -> APIRouter:
     """``render_page(request)`` draws the query page; the app owns templates."""
     router = APIRouter(tags=["sparql"])
 
@@ -98,7 +97,7 @@ def sparql_router(
         kind = formats.RDF if shape.returns_graph else formats.RESULTS
         fmt = _choose(request, params, formats.offered(kind))
         job = Job(
-            build=str(store.info.path),
+            build=str(store.info.path or ""),
             query=query,
             format=fmt.name,
             max_rows=settings.max_rows,
@@ -119,7 +118,7 @@ _SD_PREFIXES = {
 }
 
 
-async def _run_watched(request: Request, pool: QueryPool, job: Job, deadline: float) -> bytes:
+async def _run_watched(request: Request, pool: QueryRunner, job: Job, deadline: float) -> bytes:
     """Run ``job`` in the pool; stop it as soon as the client disconnects."""
     cancelled = threading.Event()
     loop = asyncio.get_running_loop()

@@ -11,6 +11,12 @@ with it.
 
 ``EmbeddedStore`` opens the current build read-only and reopens when the link
 moves, so ``kg serve`` picks up a new build without a restart.
+
+Everything that serves the dataset (the SPARQL router, the pages, the
+reconciliation service, the CLI's queries) sees a store only through the small
+``Store`` interface: ``query``, ``info`` and ``runner``. ``kg.remote`` implements it
+a second time over the SPARQL 1.1 Protocol, for a dataset that ``kg publish`` put
+into a SPARQL server; ``open_store`` picks the backend from the ``store`` setting.
 """
 
 from __future__ import annotations
@@ -23,13 +29,16 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
 from kg.config import Settings
-from kg.errors import EnvironmentProblem, QuerySyntaxError
+from kg.errors import EnvironmentProblem, QuerySyntaxError, UsageError
 from kg.querytext import where_group_start
+
+if TYPE_CHECKING:
+    from kg.pool import QueryRunner
 
 DATABASE_DIR = "oxigraph"
 BUILD_INFO = "build.json"
@@ -85,14 +94,33 @@ def _write_atomically(path: Path, content: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class BuildInfo:
-    """What ``build.json`` records about one build."""
+    """What ``build.json`` records about one build (``path`` is None for a remote store)."""
 
-    path: Path
+    path: Path | None
     data: Mapping[str, Any]
 
     @property
     def version(self) -> str:
         return str(self.data.get("version", ""))
+
+
+class Store(Protocol):
+    """What serving needs from a backend: SPARQL, the build's facts, a query runner."""
+
+    @property
+    def info(self) -> BuildInfo: ...
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        prefixes: Mapping[str, str] | None = None,
+        default_graph: list[ox.NamedNode] | None = None,
+        named_graphs: list[ox.NamedNode] | None = None,
+    ) -> Any: ...
+
+    def runner(self, settings: Settings) -> QueryRunner: ...
 
 
 class EmbeddedStore:
@@ -144,6 +172,12 @@ class EmbeddedStore:
             default_graph=default_graph,
             named_graphs=named_graphs,
         )
+
+    def runner(self, settings: Settings) -> QueryRunner:
+        """Worker processes on read-only handles: they can be killed at the deadline."""
+        from kg.pool import QueryPool, query_workers
+
+        return QueryPool(query_workers(settings), memory_limit_mb=settings.query_memory)
 
 
 def run_query(
@@ -203,6 +237,24 @@ def current_build(link: Path) -> Path:
     return target
 
 
-def open_store(settings: Settings) -> EmbeddedStore:
-    """The served store for these settings."""
+def local_store(settings: Settings) -> Path:
+    """The local store link; what building, dumping and publishing read or write."""
+    if isinstance(settings.store, str):
+        raise UsageError(
+            f"the store setting names a remote SPARQL server ({settings.store}); "
+            "this command works on the local build",
+            hint="leave --store / KG_STORE at the local store for building, dumping and "
+            "publishing; give the server's URL to `kg publish --to`",
+        )
+    return settings.store
+
+
+def open_store(settings: Settings) -> Store:
+    """The served store for these settings: a URL is a remote SPARQL server."""
+    if isinstance(settings.store, str):
+        from kg.remote import RemoteStore
+
+        remote = RemoteStore(settings.store, settings)
+        remote.info  # noqa: B018 - fail now, not on the first request, if nothing is there
+        return remote
     return EmbeddedStore(settings.store)

@@ -35,8 +35,14 @@ class Job:
     named_graphs: tuple[str, ...] | None = None
 
 
-class _TooManyRows(Exception):
-    pass
+class TooManyRows(Exception):
+    """A result longer than ``max_rows``; the message says how to get it anyway."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"the result has more than {limit} rows (max_rows); "
+            "add LIMIT and OFFSET to page through it, or download a dump"
+        )
 
 
 def worker_main(conn: Connection, memory_limit_mb: int) -> None:
@@ -58,13 +64,8 @@ def worker_main(conn: Connection, memory_limit_mb: int) -> None:
             reply: tuple = ("ok", execute(opened[1], job))
         except SyntaxError as exc:
             reply = ("error", "malformed-query", f"SPARQL syntax error: {exc.msg}")
-        except _TooManyRows:
-            reply = (
-                "error",
-                "result-too-large",
-                f"the result has more than {job.max_rows} rows (max_rows); "
-                "add LIMIT and OFFSET to page through it, or download a dump",
-            )
+        except TooManyRows as exc:
+            reply = ("error", "result-too-large", str(exc))
         except MemoryError:
             reply = ("error", "query-failed", "the query needed more memory than allowed")
         except (OSError, ValueError, RuntimeError) as exc:
@@ -74,29 +75,37 @@ def worker_main(conn: Connection, memory_limit_mb: int) -> None:
 
 def execute(store: ox.Store, job: Job) -> bytes:
     """Run the job's query and serialize its result, refusing more than ``max_rows`` rows."""
-    fmt = BY_NAME[job.format]
     results = store.query(
         job.query,
         use_default_graph_as_union=job.default_graph is None,
         default_graph=[ox.NamedNode(g) for g in job.default_graph] if job.default_graph else None,
         named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs else None,
     )
-    if isinstance(results, ox.QueryTriples):
-        triples = _capped(results, job.max_rows)
-        if fmt.quads:  # a graph result in a dataset format: the triples form the default graph
-            triples = (
-                ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples
-            )
-        return ox.serialize(triples, format=fmt.rdf)
+    return serialize(results, job)
+
+
+def serialize(results: object, job: Job) -> bytes:
+    """A result in the job's format, refusing more than ``max_rows`` rows or triples.
+
+    ``results`` is what pyoxigraph gives for a query: solutions, a boolean, or any
+    iterable of triples (a remote store's CONSTRUCT is a list), so results from
+    elsewhere are limited and written exactly as local ones.
+    """
+    fmt = BY_NAME[job.format]
     if isinstance(results, ox.QueryBoolean):
         return results.serialize(format=fmt.results)
-    return _capped_solutions(results, job.max_rows).serialize(format=fmt.results)
+    if isinstance(results, ox.QuerySolutions):
+        return _capped_solutions(results, job.max_rows).serialize(format=fmt.results)
+    triples = _capped(results, job.max_rows)  # type: ignore[arg-type]
+    if fmt.quads:  # a graph result in a dataset format: the triples form the default graph
+        triples = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return ox.serialize(triples, format=fmt.rdf)
 
 
 def _capped(items, limit: int):
     for count, item in enumerate(items, start=1):
         if count > limit:
-            raise _TooManyRows
+            raise TooManyRows(limit)
         yield item
 
 

@@ -1,0 +1,345 @@
+"""Publishing into real SPARQL servers, and serving from them (kg.publish, kg.remote).
+
+Two servers, each started here and stopped afterwards (``tests/servers.py``):
+
+- Oxigraph server, written through SPARQL Update (one request per graph, one
+  transaction there) and read with the published graphs named in each request;
+- Virtuoso 7 from Debian, written through the Graph Store Protocol as ``dba``
+  with digest authentication, and read through its own union default graph.
+
+Answers are compared as sets of rows with terms normalised (``term_key``):
+Virtuoso writes some literals in another lexical form than they were loaded in
+(``1e3`` as ``1000.0``, ``en-GB`` as ``en-gb``), gives the booleans that
+expressions compute (``BOUND``, ``EXISTS``) as the integers 1 and 0, and labels
+blank nodes its own way; values, not spellings, must agree.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+
+from kg.build import build
+from kg.config import Settings
+from kg.errors import EnvironmentProblem, QueryTimeout, RemoteStoreError, UsageError
+from kg.publication import metadata_graph
+from kg.publish import LocalGraph, canonical_graph, publish, writer_for
+from kg.queries import is_violation_query, load_query
+from kg.remote import RemoteStore
+from kg.store import EmbeddedStore, open_store
+from tests.conftest import REPO, LiveServer, QueryableStore, run_kg, start_server, stop_server
+from tests.servers import (
+    VIRTUOSO_PASSWORD,
+    VIRTUOSO_USER,
+    RecordingProxy,
+    SparqlServer,
+    drop_graphs,
+    oxigraph_server,
+    virtuoso_server,
+)
+
+SERVERS = ("oxigraph", "virtuoso")
+COMPETENCY = [p for p in sorted((REPO / "sparql").glob("*.rq"))
+              if not is_violation_query(load_query(p))]  # fmt: skip
+XSD_BOOLEAN, XSD_INTEGER = (f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("boolean", "integer"))
+JSON_RESULTS = {"accept": "application/sparql-results+json"}
+MINI = "https://mini.example.org/"
+FIRST, SECOND = f"{MINI}id/article/first-article", f"{MINI}id/article/second-article"
+# Virtuoso 7.2.5 drops rows when a `*` path, FILTER EXISTS and OPTIONAL meet in one
+# group (its optimizer; minimal repro in the README): it answers a subset, never more.
+VIRTUOSO_DROPS_ROWS = {"documents"}
+MAX_ROWS, TIMEOUT = 1000, 3.0
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    location = tmp_path_factory.mktemp("oxigraph") / "data"
+    with oxigraph_server(location, "--timeout-s", "10") as url:  # its own limit stops work
+        yield SparqlServer("oxigraph", url, "/query", ("update", "/update"))
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparqlServer]:
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as url:
+        credentials = {"user": VIRTUOSO_USER, "password": VIRTUOSO_PASSWORD, "auth": "digest"}
+        yield SparqlServer("virtuoso", url, "/sparql", ("gsp", "/sparql-graph-crud-auth"),
+                           credentials, remote_dataset="server")  # fmt: skip
+
+
+@pytest.fixture(scope="module", params=SERVERS)
+def server(request: pytest.FixtureRequest) -> SparqlServer:
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def clean(server: SparqlServer) -> Iterator[SparqlServer]:
+    """The server, with the mini project's graphs dropped after the test."""
+    yield server
+    drop_graphs(server, MINI)
+
+
+def settings_for(project: Path, server: SparqlServer, url: str | None = None,
+                 **overrides: str) -> Settings:  # fmt: skip
+    return Settings.load(project, env=server.env(url), overrides=overrides)
+
+
+# --- the seed, published and served -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_remote(server: SparqlServer, seed_store: QueryableStore,
+                seed_outputs: dict[str, str]) -> Iterator[LiveServer]:  # fmt: skip
+    """The seed published to ``server``, then `kg serve --store URL` on it, with limits
+    that no stored query reaches and a runaway query does."""
+    publish(settings_for(REPO, server, **seed_outputs), to=server.query(), progress=False)
+    env = {"KG_STORE": server.query(), "KG_DIST": seed_outputs["dist"], **server.env(),
+           "KG_MAX_ROWS": str(MAX_ROWS), "KG_QUERY_TIMEOUT": str(TIMEOUT)}  # fmt: skip
+    live = start_server(REPO, env=env)
+    yield live
+    stop_server(live)
+    drop_graphs(server, "https://kg.example.org/")
+
+
+def term_key(term: object) -> tuple:
+    """A term as a value: blank nodes alike, typed literals by value, language tags lowered."""
+    if isinstance(term, ox.NamedNode):
+        return ("iri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return ("blank",)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return ("text", term.value, term.language.lower())
+    datatype = term.datatype.value
+    value = Literal(term.value, datatype=URIRef(datatype)).toPython()
+    if datatype == XSD_BOOLEAN:  # Virtuoso: a computed boolean is 1 or 0
+        return ("typed", XSD_INTEGER, int(value))
+    return ("typed", datatype, value)
+
+
+def answer(results: ox.QuerySolutions) -> set[frozenset]:
+    return {
+        frozenset((v.value, term_key(row[v])) for v in results.variables if row[v] is not None)
+        for row in results
+    }
+
+
+def triples_of(body: bytes, fmt: ox.RdfFormat) -> set[tuple]:
+    return {tuple(map(term_key, q.triple)) for q in ox.parse(body, format=fmt)}
+
+
+@pytest.mark.parametrize("path", COMPETENCY, ids=lambda p: p.stem)
+def test_competency_queries_answer_as_on_the_embedded_store(
+    path: Path, server: SparqlServer, seed_remote: LiveServer, seed_store: QueryableStore
+):
+    text = path.read_text(encoding="utf-8")
+    expected = answer(seed_store.store.query(text))
+    with seed_remote.client() as client:
+        response = client.post("/sparql", data={"query": text}, headers=JSON_RESULTS)
+    assert response.status_code == 200, response.text
+    got = answer(ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON))
+    if server.name == "virtuoso" and path.stem in VIRTUOSO_DROPS_ROWS:
+        assert got < expected, "Virtuoso answers this one in full now: drop the exception"
+    else:
+        assert got == expected
+        assert expected, "a competency query answers something on the seed"
+
+
+def test_pages_reconciliation_downloads_and_description_work_from_the_remote_store(
+    server: SparqlServer, seed_remote: LiveServer, seed_server: LiveServer,
+    seed_store: QueryableStore,
+):  # fmt: skip
+    with seed_remote.client() as remote, seed_server.client() as local:
+        assert remote.get("/healthz").json()["version"] == seed_store.store.info.version
+        for path in ("/id/country/china.ttl", "/id/article/china-fentanyl-tariffs.nt",
+                     "/ontology.ttl", "/shapes.ttl"):  # fmt: skip
+            fmt = ox.RdfFormat.from_extension(path.rsplit(".", 1)[1])
+            theirs, ours = remote.get(path), local.get(path)
+            assert theirs.status_code == 200, (path, theirs.text)
+            assert triples_of(theirs.content, fmt) == triples_of(ours.content, fmt), path
+        for path in ("/", "/id/country/china.html", "/id/article/china-fentanyl-tariffs.html",
+                     "/ontology.html", "/shapes.html"):  # fmt: skip
+            page = remote.get(path)
+            assert page.status_code == 200 and "</html>" in page.text, path
+        assert remote.get("/id/country/atlantis.ttl").status_code == 404
+        queries = json.dumps({"q0": {"query": "People's Republic of China"}})
+        matched = remote.post("/reconcile", data={"queries": queries}).json()
+        assert matched["q0"]["result"][0]["id"] == "country/china"
+        assert remote.get("/dumps/SHA256SUMS").content == local.get("/dumps/SHA256SUMS").content
+        described = remote.get("/sparql", headers={"accept": "application/n-triples"})
+        names = {t.object.value for t in ox.parse(described.content, format=ox.RdfFormat.N_TRIPLES)
+                 if t.predicate.value.endswith("#name")}  # fmt: skip
+        graphs = {g.value for g in seed_store.store.oxigraph.named_graphs()}
+        assert graphs <= names  # with the server's default graph, the server's other graphs too
+        if server.remote_dataset == "published":
+            assert names == graphs
+
+
+def test_remote_endpoint_keeps_formats_limits_and_errors(
+    server: SparqlServer, seed_remote: LiveServer
+):
+    with seed_remote.client() as client:
+        blanks = "SELECT ?b WHERE { ?b ?p ?o FILTER isBlank(?b) } LIMIT 5"
+        rows = client.get("/sparql", params={"query": blanks}, headers=JSON_RESULTS)
+        assert len(rows.json()["results"]["bindings"]) == 5  # Virtuoso's labels relabelled
+        csv = client.get("/sparql", params={"query": blanks, "format": "csv"})
+        assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.split()) == 6
+        graph = client.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s a ?t } LIMIT 3"},
+                           headers={"accept": "text/turtle"})  # fmt: skip
+        assert len(list(ox.parse(graph.content, format=ox.RdfFormat.TURTLE))) == 3
+        ask = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }", "format": "xml"})
+        assert "<boolean>true</boolean>" in ask.text  # Virtuoso answers ASK as a table
+        too_many = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        assert too_many.status_code == 400
+        assert f"more than {MAX_ROWS} rows" in too_many.json()["message"]
+        malformed = client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"})
+        assert malformed.status_code == 400
+        assert malformed.json()["error"] == "malformed-query"
+        assert "refused the query: 400" in malformed.json()["message"]
+        if server.name == "oxigraph":  # Virtuoso would answer part of it at its own limit
+            runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+            slow = client.get("/sparql", params={"query": runaway}, timeout=30)
+            assert slow.status_code == 503 and slow.headers["retry-after"]
+            assert slow.elapsed.total_seconds() < TIMEOUT + 2
+
+
+# --- publishing: only what changed, and failures that leave the rest alone -----------
+
+
+@pytest.fixture
+def two_articles(mini_project: Path) -> Path:
+    """The mini project with a second article."""
+    article = mini_project / "data/articles/second-article"
+    article.mkdir()
+    (article / "text.txt").write_text("Lemuria denied it. Atlantis said nothing.\n")
+    (article / "graph.ttl").write_text(f"""\
+@prefix kgo: <{MINI}ontology/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<{SECOND}> a kgo:Article ; rdfs:label "Second article" .
+<{SECOND}/claim-1> a kgo:Claim ; kgo:speaker <{MINI}id/country/lemuria> ;
+    kgo:evidence <{SECOND}/s1> .
+""")
+    return mini_project
+
+
+def rewrite(project: Path, slug: str, text: str) -> None:
+    (project / f"data/articles/{slug}/text.txt").write_text(text)
+
+
+def test_publish_sends_only_the_graphs_that_changed(clean: SparqlServer, two_articles: Path):
+    with RecordingProxy(clean.url) as proxy:
+        settings = settings_for(two_articles, clean, proxy.url)
+        build(settings, progress=False)
+        to = clean.query(proxy.url)
+        first = publish(settings, to=to, progress=False)
+        assert len(first.sent) == 5  # ontology, shapes, entities, two articles
+
+        proxy.seen.clear()
+        again = publish(settings, to=to, progress=False)
+        assert again.sent == () and proxy.writes() == []
+        assert len(proxy.seen) == 2  # the metadata and the servers' triple counts: reads only
+
+        rewrite(two_articles, "second-article", "Lemuria denied it again. Atlantis said nothing.\n")
+        build(settings, progress=False)
+        proxy.seen.clear()
+        changed = publish(settings, to=to, progress=False)
+        assert changed.sent == (SECOND,)
+        assert [w.graph for w in proxy.writes()] == [SECOND, metadata_graph(MINI)]
+        remote = RemoteStore(clean.query(), settings)
+        assert remote.read_publication().info["version"] == changed.version
+        assert "again" in str(list(remote.query(f"SELECT ?t WHERE {{ <{SECOND}> ?p ?t }}")))
+
+        shutil.rmtree(two_articles / "data/articles/second-article")
+        build(settings, progress=False)
+        proxy.seen.clear()
+        removed = publish(settings, to=to, progress=False)
+        assert removed.sent == () and removed.dropped == (SECOND,)
+        assert [w.graph for w in proxy.writes()] == [SECOND, metadata_graph(MINI)]
+    assert remote.graph_sizes([FIRST, SECOND]) == {FIRST: remote.publication.graphs[FIRST].triples}
+
+
+def test_a_failure_names_the_graph_and_leaves_the_other_graphs_alone(
+    clean: SparqlServer, two_articles: Path
+):
+    settings = settings_for(two_articles, clean)
+    build(settings, progress=False)
+    publish(settings, to=clean.query(), progress=False)
+    remote = RemoteStore(clean.query(), settings)
+    before = remote.read_publication()
+    content = {g: graph_content(remote, g) for g in before.graphs}
+
+    rewrite(two_articles, "first-article", "Atlantis said it had done all it could.\n")
+    rewrite(two_articles, "second-article", "Lemuria denied it. Atlantis said it did not.\n")
+    build(settings, progress=False)
+    with RecordingProxy(clean.url) as proxy:
+        proxy.fail = lambda seen: (500, b"disk full (the test proxy)") if (
+            seen.is_write and seen.graph == SECOND) else None  # fmt: skip
+        failed = run_kg("publish", "--project", two_articles, "--to", clean.query(proxy.url),
+                        env=clean.env(proxy.url))  # fmt: skip
+    assert failed.returncode == 2, failed.stderr
+    assert f"replacing graph <{SECOND}> failed" in failed.stderr
+    assert "500" in failed.stderr and "disk full (the test proxy)" in failed.stderr
+    assert remote.read_publication() == before  # the record is the previous publication's
+    for graph, triples in content.items():
+        if graph != FIRST:  # sent, checked and in place before the failure
+            assert graph_content(remote, graph) == triples, graph
+
+    healed = publish(settings, to=clean.query(), progress=False)
+    assert set(healed.sent) == {FIRST, SECOND}
+    assert remote.read_publication().graphs[SECOND] != before.graphs[SECOND]
+
+
+def graph_content(remote: RemoteStore, graph: str) -> set[tuple]:
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return {tuple(map(term_key, t)) for t in remote.query(query, default_graph=[])}
+
+
+def test_a_refused_replacement_leaves_the_graph_as_it_was(clean: SparqlServer, mini_project):
+    """Each server replaces a graph atomically the way kg writes to it (README)."""
+    settings = settings_for(mini_project, clean)
+    build(settings, progress=False)
+    publish(settings, to=clean.query(), progress=False)
+    remote = RemoteStore(clean.query(), settings)
+    before = graph_content(remote, FIRST)
+    local = canonical_graph(EmbeddedStore(settings.store).oxigraph, FIRST)
+    broken = LocalGraph(FIRST, local.ntriples + b'<urn:x> <urn:y> "no end .\n', local.triples)
+    with httpx.Client(auth=clean.auth(), timeout=30) as client, pytest.raises(RemoteStoreError):
+        writer_for(settings, client).replace(broken)
+    assert graph_content(remote, FIRST) == before
+
+
+def test_a_partial_answer_from_virtuoso_is_refused(virtuoso: SparqlServer):
+    """Virtuoso's "anytime" answer (cut at its time limit) is a timeout, never a result
+    (its own graphs make the query heavy enough)."""
+    anytime = RemoteStore(virtuoso.query() + "?timeout=200", settings_for(REPO, virtuoso))
+    with pytest.raises(QueryTimeout, match="part of the answer"):
+        anytime.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+
+
+# --- settings and commands ------------------------------------------------------------
+
+
+def test_serving_a_server_nothing_was_published_to_says_so(tmp_path):
+    with oxigraph_server(tmp_path / "empty") as url:
+        settings = Settings.load(REPO, env={"KG_STORE": f"{url}/query"})
+        with pytest.raises(EnvironmentProblem, match="no dataset has been published"):
+            open_store(settings)
+
+
+def test_publish_needs_exactly_one_way_to_write(mini_store, mini_project, oxigraph):
+    with pytest.raises(UsageError, match="--update URL"):
+        publish(Settings.load(mini_project, env={}), to=oxigraph.query())
+    both = {"KG_UPDATE": oxigraph.url + "/update", "KG_GSP": oxigraph.url + "/store"}
+    with pytest.raises(UsageError, match="not both"):
+        publish(Settings.load(mini_project, env=both), to=oxigraph.query())
+
+
+def test_building_into_a_url_is_refused(mini_project):
+    result = run_kg("build", "--project", mini_project, "--store", "http://127.0.0.1:9/query")
+    assert result.returncode == 2 and "kg publish --to" in result.stderr
