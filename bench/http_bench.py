@@ -1,0 +1,862 @@
+"""HTTP throughput and latency of ``kg serve`` beside ``oxigraph serve`` and rdflib-endpoint.
+
+    .venv/bin/python bench/http_bench.py                    # 1,000 articles, writes RESULTS.md
+    .venv/bin/python bench/http_bench.py --articles 200 --duration 5 --rounds 1 --no-write
+
+One corpus from ``bench/generate.py``, built with ``kg build``, is served three
+ways at once: (a) ``kg serve``; (b) ``oxigraph serve-read-only`` over a store
+loaded from the build's own N-Quads dump, with the union default graph and the
+30 s query timeout of ours;
+(c) rdflib-endpoint's CLI over the same N-Quads (rdflib's in-memory store, union
+default graph). ``wrk`` (Debian's, installed with apt-get when missing) then
+loads each server in turn at ``--connections`` (8) for ``--duration`` seconds,
+rotating through generated URLs with a Lua script, for:
+
+- *query mix*: every stored query (``sparql/*.rq`` but the ``-violation`` gates;
+  the federated ones are not in that folder), each with its first parameter bound
+  (a ``VALUES`` block, as ``kg query --param`` does) to values found in the data,
+  as ``GET /sparql?query=…``; a query whose bound form takes Oxigraph alone more
+  than ``--mix-limit`` seconds is left out and listed with its time;
+- *point lookups*: ``CONSTRUCT WHERE { <iri> ?p ?o }`` for resources of every kind;
+  and our own resource document, the ``….ttl`` twin, on its own row;
+- *heavy aggregate*: one query that groups and counts over every statement and
+  its evidence sentences.
+
+Rounds are interleaved (every workload on every server, then again, the order of
+servers rotated) so all three meet the same machine load; throughput is total
+requests over total time, p50 and p99 the median of the rounds'. Before that,
+every URL is fetched once from kg and Oxigraph and the answers' sizes compared
+(rdflib-endpoint: one URL per stored query, it is slow), which also warms the
+caches. Last, cold start: from process start to the first ``/sparql`` answer, for
+``kg serve`` and ``oxigraph serve``.
+
+The results replace the generated section of ``bench/RESULTS.md`` (between its
+markers; the rest of the file is kept) unless ``--no-write``; ``--json FILE``
+keeps the raw numbers. ``--profile DIR`` also records ``kg serve`` and its query
+workers with py-spy under each workload, as collapsed stacks (``*.folded``, the
+input of flame-graph tools; ``bench/profile_summary.py`` sums them by function).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from kg.queries import is_violation_query, load_queries
+from kg.store import with_values
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+BIN = Path(sys.executable).parent
+RESULTS = BENCH / "RESULTS.md"
+BEGIN = "<!-- http_bench.py: begin (generated: rerun `make bench` to refresh) -->"
+END = "<!-- http_bench.py: end -->"
+SELECT_JSON = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+TURTLE = "text/turtle"
+VALUES_PER_QUERY = 16
+POINTS = 400
+SLOW = 120  # seconds: a lone request that takes longer is given up (rdflib-endpoint)
+QUERY_TIMEOUT = 30  # seconds: kg serve's default query_timeout, given to oxigraph serve too
+HEAVY = """\
+PREFIX kgo: <https://kg.example.org/ontology/>
+# Statements, the articles they come from and their evidence, per speaker's country
+SELECT ?country (COUNT(DISTINCT ?statement) AS ?statements)
+       (COUNT(DISTINCT ?article) AS ?articles) (SUM(STRLEN(?text)) AS ?evidenceChars)
+WHERE {
+  ?statement a kgo:Statement ;
+             kgo:speaker ?speaker ;
+             kgo:inArticle ?article ;
+             kgo:evidence ?sentence .
+  ?sentence kgo:text ?text .
+  OPTIONAL { ?speaker kgo:country ?country }
+}
+GROUP BY ?country
+ORDER BY DESC(?statements) ?country
+"""
+PROLOGUE = """\
+PREFIX kgo: <https://kg.example.org/ontology/>
+PREFIX stance: <https://kg.example.org/ontology/stance/>
+PREFIX eventtype: <https://kg.example.org/ontology/event-type/>
+PREFIX country: <https://kg.example.org/id/country/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+# Values to bind each parameter of the stored queries to, found by small queries of their
+# own: running a stored query unbound to find them can take minutes on a large corpus.
+PARAMETER_VALUES = {
+    "article": "?value a kgo:NewsArticle",
+    "day": "?briefing kgo:eventType eventtype:press-briefing ; kgo:date/kgo:dateValue ?value",
+    "target": "?policy a/rdfs:subClassOf* kgo:Policy ; kgo:target ?value",
+    "accuser": "?statement kgo:stance stance:accuse ; kgo:speaker ?value",
+    "rejectedBy": "?statement kgo:stance stance:reject ; kgo:speaker ?value",
+    "resource": "?value kgo:accordingTo/kgo:speaker ?source . ?source a kgo:UnnamedSource",
+    "actor": "?item kgo:actor|kgo:speaker ?value . ?value kgo:country country:china",
+    "fact": "?value kgo:evidence ?sentence",
+    "entity": "?value owl:sameAs|skos:exactMatch|skos:closeMatch|skos:related ?external",
+    "speaker": "?statement kgo:quotation ?quotation ; kgo:speaker ?value",
+    "issuer": "?document dcterms:creator ?value ; kgo:evidence ?sentence",
+}
+TARGETS = {"query mix": 0.5, "point lookups": 0.3, "heavy aggregate": 0.8}
+RDFLIB_TARGET = 10.0
+
+
+# ---------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, path: str, accept: str, *, timeout: float = 120) -> tuple[int, bytes]:
+    """One plain GET on loopback (a new connection each time, as a cold client)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"Accept": accept})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    sparql: str  # the query endpoint's path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def query_path(self, query: str) -> str:
+        return f"{self.sparql}?query={quote(query, safe='')}"
+
+    def answer(self, query: str, accept: str = SELECT_JSON, timeout: float = 120) -> bytes:
+        status, body = get(self.port, self.query_path(query), accept, timeout=timeout)
+        if status != 200:
+            raise RuntimeError(f"{self.name}: HTTP {status} for {query[:80]!r}: {body[:300]!r}")
+        return body
+
+
+def wait_until_answers(port: int, path: str, process: subprocess.Popen, *, deadline: float,
+                       what: str) -> float:  # fmt: skip
+    """Poll until ``path`` answers 200; return the moment it did (monotonic)."""
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        try:
+            if get(port, path, SELECT_JSON, timeout=5)[0] == 200:
+                return time.monotonic()
+        except OSError:
+            pass
+        time.sleep(0.005)
+    raise RuntimeError(f"{what} did not answer within the deadline")
+
+
+@contextmanager
+def running(name: str, command: Sequence[str | Path], *, port: int, sparql: str, logs: Path,
+            ready_timeout: float = 900) -> Iterator[Server]:  # fmt: skip
+    """Start a server, wait for its first SPARQL answer, stop it (and its children) after."""
+    log = logs / f"{name}.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    with log.open("wb") as out:
+        process = subprocess.Popen(list(map(str, command)), stdout=out, stderr=subprocess.STDOUT,
+                                   env=env, start_new_session=True)  # fmt: skip
+    server = Server(name, port, sparql, process, log)
+    try:
+        wait_until_answers(port, server.query_path("ASK { ?s ?p ?o }"), process,
+                           deadline=time.monotonic() + ready_timeout, what=name)  # fmt: skip
+        yield server
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop the process group we started (the server and its worker processes)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def kg_command(project: Path, port: int) -> list[str | Path]:
+    return [BIN / "kg", "serve", "--project", project, "--host", "127.0.0.1", "--port", str(port)]
+
+
+def oxigraph_command(location: Path, port: int, *, read_only: bool = True) -> list[str | Path]:
+    mode = "serve-read-only" if read_only else "serve"
+    return [BIN / "oxigraph", mode, "--location", location, "--bind", f"127.0.0.1:{port}",
+            "--union-default-graph", "--timeout-s", str(QUERY_TIMEOUT)]  # fmt: skip
+
+
+def rdflib_command(nquads: Path, port: int) -> list[str | Path]:
+    return [BIN / "rdflib-endpoint", "serve", nquads, "--host", "127.0.0.1", "--port", str(port)]
+
+
+# ---------------------------------------------------------------------------
+# The corpus
+# ---------------------------------------------------------------------------
+
+
+def prepare_corpus(directory: Path, articles: int, seed: int) -> dict[str, float]:
+    """Generate and build the corpus unless a build of it is already there."""
+    timings: dict[str, float] = {}
+    if not (directory / "dist" / "dataset.nq.gz").exists():
+        started = time.perf_counter()
+        generate = [sys.executable, BENCH / "generate.py", "--articles", str(articles), "--out",
+                    directory, "--seed", str(seed), "--force"]  # fmt: skip
+        subprocess.run(generate, check=True)
+        timings["generate_s"] = time.perf_counter() - started
+        started = time.perf_counter()
+        subprocess.run([BIN / "kg", "build", "--project", directory], check=True)
+        timings["build_s"] = time.perf_counter() - started
+    return timings
+
+
+def unpack_nquads(directory: Path, work: Path) -> tuple[Path, int]:
+    """The build's N-Quads dump, uncompressed (both other servers read it), and its size."""
+    target = work / "dataset.nq"
+    with gzip.open(directory / "dist" / "dataset.nq.gz", "rb") as source, target.open("wb") as out:
+        shutil.copyfileobj(source, out)
+    with target.open("rb") as lines:
+        return target, sum(1 for _ in lines)
+
+
+def load_oxigraph(nquads: Path, location: Path) -> None:
+    subprocess.run([BIN / "oxigraph", "load", "--location", location, "--file", nquads],
+                   check=True, capture_output=True)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
+# Workloads
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Workload:
+    name: str
+    accept: str
+    queries: list[str] = field(default_factory=list)  # SPARQL, sent to every server
+    paths: list[str] = field(default_factory=list)  # kg-only paths (the .ttl twin)
+    servers: tuple[str, ...] = ("kg", "oxigraph", "rdflib-endpoint")
+
+    def server_paths(self, server: Server) -> list[str]:
+        return self.paths or [server.query_path(q) for q in self.queries]
+
+
+def term(binding: dict[str, str]) -> ox.NamedNode | ox.Literal:
+    if binding["type"] == "uri":
+        return ox.NamedNode(binding["value"])
+    if "xml:lang" in binding:
+        return ox.Literal(binding["value"], language=binding["xml:lang"])
+    datatype = binding.get("datatype")
+    return ox.Literal(binding["value"], datatype=ox.NamedNode(datatype) if datatype else None)
+
+
+def spread(items: list, count: int) -> list:
+    """``count`` items evenly spaced through ``items`` (all of them when fewer)."""
+    if len(items) <= count:
+        return items
+    return [items[i * len(items) // count] for i in range(count)]
+
+
+def parameter_values(reference: Server, name: str) -> list[ox.NamedNode | ox.Literal]:
+    pattern = PARAMETER_VALUES[name]
+    query = f"{PROLOGUE}SELECT DISTINCT ?value WHERE {{ {pattern} }} ORDER BY ?value"
+    rows = json.loads(reference.answer(query))["results"]["bindings"]
+    return [term(row["value"]) for row in spread(rows, VALUES_PER_QUERY)]
+
+
+def query_mix(project: Path, reference: Server, limit: float
+              ) -> tuple[list[str], dict[str, list[str]], dict[str, float]]:  # fmt: skip
+    """Each stored query bound to values of its first parameter, but those whose first
+    variant takes Oxigraph itself more than ``limit`` seconds (returned apart)."""
+    mix: dict[str, list[str]] = {}
+    too_slow: dict[str, float] = {}
+    for stored in load_queries(sorted((project / "sparql").glob("*.rq"))):
+        if is_violation_query(stored):
+            continue
+        known = [p.name for p in stored.parameters if p.name in PARAMETER_VALUES]
+        if known:
+            values = parameter_values(reference, known[0])
+            variants = [with_values(stored.text, {known[0]: v}) for v in values]
+        else:
+            variants = [stored.text]
+        started = time.perf_counter()
+        try:
+            reference.answer(variants[0], timeout=SLOW)
+            seconds = time.perf_counter() - started
+        except (TimeoutError, RuntimeError):  # RuntimeError: Oxigraph's own timeout
+            seconds = float("inf")
+            wait_idle(reference)
+        if seconds > limit:
+            too_slow[stored.name] = seconds
+            took = f"over {QUERY_TIMEOUT}" if seconds == float("inf") else f"{seconds:.1f}"
+            print(f"{stored.name}: {took} s on Oxigraph alone, left out of the mix",
+                  file=sys.stderr)  # fmt: skip
+        else:
+            mix[stored.name] = variants
+    # interleave the queries so every stretch of the rotation holds all of them
+    rotation = [q for i in range(VALUES_PER_QUERY) for qs in mix.values() if i < len(qs)
+                for q in [qs[i]]]  # fmt: skip
+    return rotation, mix, too_slow
+
+
+def point_resources(reference: Server, base: str) -> list[str]:
+    query = (f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (isIRI(?s) && STRSTARTS(STR(?s), '
+             f'"{base}id/")) }} ORDER BY ?s')  # fmt: skip
+    rows = json.loads(reference.answer(query))["results"]["bindings"]
+    return spread([r["s"]["value"] for r in rows], POINTS)
+
+
+def workloads(project: Path, reference: Server, base: str, mix_limit: float
+              ) -> tuple[list[Workload], dict, dict]:  # fmt: skip
+    rotation, mix, too_slow = query_mix(project, reference, mix_limit)
+    iris = point_resources(reference, base)
+    base_path = "/" + base.split("/", 3)[3]
+    twins = [base_path + iri[len(base) :] + ".ttl" for iri in iris]
+    return [
+        Workload("query mix", SELECT_JSON, queries=rotation),
+        Workload("point lookups", NTRIPLES,
+                 queries=[f"CONSTRUCT WHERE {{ <{iri}> ?p ?o }}" for iri in iris]),
+        Workload("resource page .ttl", TURTLE, paths=twins, servers=("kg",)),
+        Workload("heavy aggregate", SELECT_JSON, queries=[HEAVY]),
+    ], mix, too_slow  # fmt: skip
+
+
+def answer_size(body: bytes, accept: str) -> int:
+    if accept == SELECT_JSON:
+        return len(json.loads(body)["results"]["bindings"])
+    return sum(1 for line in body.splitlines() if line.strip() and not line.startswith(b"@"))
+
+
+def timed(server: Server, queries: list[str], accept: str) -> tuple[list[int | None], float]:
+    """Answer sizes (None: gave up after SLOW seconds, then waited until the server had
+    finished) and the mean seconds per request."""
+    sizes: list[int | None] = []
+    started = time.perf_counter()
+    for query in queries:
+        try:
+            sizes.append(answer_size(server.answer(query, accept, timeout=SLOW), accept))
+        except TimeoutError:
+            sizes.append(None)
+            wait_idle(server)  # it is still working on it: let it finish before going on
+    return sizes, (time.perf_counter() - started) / len(queries)
+
+
+def check_answers(loads: list[Workload], mix: dict[str, list[str]], servers: dict[str, Server]
+                  ) -> tuple[list[str], dict[str, dict], dict[tuple[str, str], float]]:  # fmt: skip
+    """Every URL once from kg and Oxigraph, a sample from rdflib-endpoint (it is slow): same
+    answer sizes as Oxigraph's, and the time one request takes alone (which also warms up)."""
+    problems: list[str] = []
+    single: dict[str, dict] = {}
+    sequential: dict[tuple[str, str], float] = {}
+
+    def compare(what: str, server: Server, sizes: list, expected: list) -> None:
+        if sizes != expected[: len(sizes)]:
+            problems.append(f"{what}: {server.name} answers {sizes}, oxigraph {expected}")
+
+    for name, queries in mix.items():
+        expected, _ = timed(servers["oxigraph"], queries, SELECT_JSON)
+        single[name] = {"rows": expected[0]}
+        for server in servers.values():
+            sample = queries if server.name != "rdflib-endpoint" else queries[:1]
+            sizes, single[name][server.name] = timed(server, sample, SELECT_JSON)
+            single[name][f"{server.name} gave up"] = None in sizes
+            compare(name, server, sizes, expected)
+    for server in servers:
+        times = [single[name][server] for name in mix]
+        sequential["query mix", server] = sum(times) / len(times)
+    for load in loads:
+        if load.paths:  # kg's own documents, a sample: status only
+            sample = load.paths[:: max(1, len(load.paths) // 40)]
+            started = time.perf_counter()
+            for path in sample:
+                status, _ = get(servers["kg"].port, path, load.accept)
+                if status != 200:
+                    problems.append(f"{load.name}: HTTP {status} for {path}")
+            sequential[load.name, "kg"] = (time.perf_counter() - started) / len(sample)
+            continue
+        if load.name == "query mix":
+            continue
+        expected, _ = timed(servers["oxigraph"], load.queries, load.accept)
+        for name in load.servers:
+            sample = load.queries if name != "rdflib-endpoint" else load.queries[:5]
+            sizes, sequential[load.name, name] = timed(servers[name], sample, load.accept)
+            compare(load.name, servers[name], sizes, expected)
+    return problems, single, sequential
+
+
+def group_cpu_seconds(group: int) -> float:
+    """CPU time used so far by every process of a process group (a server and its workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp; utime and stime follow at 11 and 12
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(server: Server, *, limit: float = 1800) -> float:
+    """Wait until the server has stopped working (requests given up by a client go on)."""
+    started = time.monotonic()
+    before = group_cpu_seconds(server.process.pid)
+    while time.monotonic() - started < limit:
+        time.sleep(0.5)
+        now = group_cpu_seconds(server.process.pid)
+        if now - before < 0.03:
+            break
+        before = now
+    return time.monotonic() - started
+
+
+# ---------------------------------------------------------------------------
+# wrk
+# ---------------------------------------------------------------------------
+
+LUA = """\
+-- generated by bench/http_bench.py: rotate through the paths, report JSON when done
+local paths = {PATHS}
+local headers = {{ ["Accept"] = "{ACCEPT}" }}
+local i = 0
+local started = 0
+
+function setup(thread)
+  thread:set("start", started)
+  started = started + 1
+end
+
+function init(args)
+  i = ((start or 0) * 7919) % #paths
+end
+
+function request()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i], headers)
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {{"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p90_us": %d, ' ..
+    '"p99_us": %d, "max_us": %d, "connect": %d, "read": %d, "write": %d, "status": %d, ' ..
+    '"timeout": %d}}\\n',
+    summary.requests, summary.duration, summary.bytes, latency:percentile(50),
+    latency:percentile(90), latency:percentile(99), latency.max, e.connect, e.read, e.write,
+    e.status, e.timeout))
+end
+"""
+
+
+def ensure_wrk() -> str:
+    """The wrk binary; installed from Debian's packages when it is missing (as root)."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        raise SystemExit("wrk is missing: sudo apt-get install wrk")
+    print("installing wrk with apt-get", file=sys.stderr)
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def lua_script(paths: list[str], accept: str, directory: Path, name: str) -> Path:
+    listed = "{\n" + ",\n".join(f'  "{p}"' for p in paths) + "\n}"
+    script = directory / f"{name}.lua"
+    script.write_text(LUA.format(PATHS=listed, ACCEPT=accept), encoding="utf-8")
+    return script
+
+
+def run_wrk(wrk: str, server: Server, script: Path, *, duration: float, connections: int,
+            threads: int) -> dict:  # fmt: skip
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--timeout", "60s",
+               "-s", str(script), f"http://127.0.0.1:{server.port}"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout}{done.stderr}")
+    line = next(ln for ln in done.stdout.splitlines() if ln.startswith("WRK_JSON "))
+    return json.loads(line[len("WRK_JSON ") :])
+
+
+# ---------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """The wrk runs of one workload on one server; or, when one request alone takes more
+    than half a run, no run and the rate of requests made one at a time."""
+
+    sequential_s: float
+    runs: list[dict] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> bool:
+        return not self.runs
+
+    @property
+    def requests(self) -> int:
+        return sum(r["requests"] for r in self.runs)
+
+    @property
+    def seconds(self) -> float:
+        return sum(r["duration_us"] for r in self.runs) / 1e6
+
+    @property
+    def throughput(self) -> float:
+        if self.skipped:
+            return 1 / self.sequential_s
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(r[k] for r in self.runs for k in ("connect", "read", "write", "status",
+                                                     "timeout"))  # fmt: skip
+
+    def latency_ms(self, key: str) -> float | None:
+        if self.skipped:
+            return self.sequential_s * 1000 if key == "p50_us" else None
+        values = [r[key] / 1000 for r in self.runs if r["requests"]]
+        return statistics.median(values) if values else None
+
+
+def measure(wrk: str, loads: list[Workload], servers: dict[str, Server], scripts: Path, *,
+            sequential: dict[tuple[str, str], float], rounds: int, duration: float,
+            connections: int, threads: int,
+            profile: Path | None) -> dict[tuple[str, str], Result]:  # fmt: skip
+    results = {key: Result(seconds) for key, seconds in sequential.items()}
+    prepared = {(load.name, name): lua_script(load.server_paths(servers[name]), load.accept,
+                                              scripts, f"{load.name}-{name}".replace(" ", "-"))
+                for load in loads for name in load.servers}  # fmt: skip
+    for round_number in range(rounds):
+        for load in loads:
+            order = list(load.servers)
+            shift = round_number % len(order)
+            for name in order[shift:] + order[:shift]:
+                if sequential[load.name, name] > duration / 2:
+                    continue  # a run would measure a handful of requests, then wait for minutes
+                print(f"round {round_number + 1}/{rounds}: {load.name} on {name}", file=sys.stderr)
+                numbers = run_wrk(wrk, servers[name], prepared[load.name, name],
+                                  duration=duration, connections=connections,
+                                  threads=threads)  # fmt: skip
+                results[load.name, name].runs.append(numbers)
+                wait_idle(servers[name])  # what wrk gave up on must not load the next run
+    if profile:
+        profile.mkdir(parents=True, exist_ok=True)
+        for load in loads:
+            record_profile(wrk, servers["kg"], prepared[load.name, "kg"], profile, load.name,
+                           duration=duration, connections=connections,
+                           threads=threads)  # fmt: skip
+    return results
+
+
+def record_profile(wrk: str, server: Server, script: Path, directory: Path, name: str, *,
+                   duration: float, connections: int, threads: int) -> None:  # fmt: skip
+    """py-spy over kg serve and its query workers while wrk loads it."""
+    spy = shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
+    if not spy:
+        print("py-spy is missing: pip install py-spy (the bench extra)", file=sys.stderr)
+        return
+    target = directory / f"{name.replace(' ', '-').replace('.', '')}.folded"
+    recorder = subprocess.Popen([spy, "record", "--subprocesses", "--pid", str(server.process.pid),
+                                 "--duration", str(int(duration)), "--rate", "200", "--format",
+                                 "raw", "--output", str(target), "--nonblocking"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    time.sleep(1)
+    run_wrk(wrk, server, script, duration=duration, connections=connections, threads=threads)
+    recorder.wait()
+    print(f"profile of kg serve under {name}: {target}", file=sys.stderr)
+
+
+def cold_starts(project: Path, location: Path, repeats: int) -> dict[str, list[float]]:
+    """Seconds from process start to the first /sparql answer (``ASK``), each a fresh process."""
+    ask = quote("ASK { ?s ?p ?o }", safe="")
+    results: dict[str, list[float]] = {"kg serve": [], "oxigraph serve": []}
+    for _ in range(repeats):
+        for name in results:
+            port = free_port()
+            if name == "kg serve":
+                command, path = kg_command(project, port), f"/sparql?query={ask}"
+            else:
+                command = oxigraph_command(location, port, read_only=False)
+                path = f"/query?query={ask}"
+            env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+            started = time.monotonic()
+            process = subprocess.Popen(list(map(str, command)), stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, env=env,
+                                       start_new_session=True)  # fmt: skip
+            try:
+                answered = wait_until_answers(port, path, process, what=name,
+                                              deadline=started + 120)  # fmt: skip
+                results[name].append(answered - started)
+            finally:
+                stop(process)
+    return results
+
+
+# ---------------------------------------------------------------------------
+# Reporting
+# ---------------------------------------------------------------------------
+
+
+def version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine(wrk: str) -> dict[str, str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())  # fmt: skip
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))  # fmt: skip
+    oxigraph = subprocess.run([BIN / "oxigraph", "--version"], capture_output=True, text=True)
+    wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split("\n")[0]
+    return {
+        "cpu": f"{os.cpu_count()} × {cpu} (nproc {len(os.sched_getaffinity(0))})",
+        "memory": f"{memory / 2**20:.1f} GiB",
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "versions": ", ".join([
+            f"kg {version('kg')}", f"pyoxigraph {version('pyoxigraph')}",
+            oxigraph.stdout.strip() or "oxigraph ?", f"rdflib {version('rdflib')}",
+            f"rdflib-endpoint {version('rdflib-endpoint')}", f"fastapi {version('fastapi')}",
+            f"uvicorn {version('uvicorn')}", wrk_version.split(" Copyright")[0],
+        ]),
+    }  # fmt: skip
+
+
+def ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def ratio(ours: Result, theirs: Result) -> str:
+    if not theirs.throughput:
+        return "—"
+    value = ours.throughput / theirs.throughput
+    return f"{'≈ ' if theirs.skipped else ''}{value:.2f}×" if value < 10 else f"{value:,.0f}×"
+
+
+def rate(result: Result) -> str:
+    if result.skipped:
+        return f"≈ {result.throughput:.2f} (one at a time)"
+    return f"{result.throughput:,.1f}" if result.throughput >= 1 else f"{result.throughput:.2f}"
+
+
+def report(info: dict, results: dict[tuple[str, str], Result], single: dict,
+           starts: dict[str, list[float]], problems: list[str],
+           too_slow: dict[str, float]) -> str:  # fmt: skip
+    lines = [
+        BEGIN,
+        "# HTTP benchmark: `kg serve` beside `oxigraph serve` and rdflib-endpoint",
+        "",
+        f"Reproduce with `make bench`, or `{info['command']}`. What is measured and how: "
+        "the docstring of `bench/http_bench.py`.",
+        "",
+        f"- **Machine:** {info['machine']['cpu']}; {info['machine']['memory']} RAM; "
+        f"{info['machine']['os']}; Python {info['machine']['python']}; load average "
+        f"{info['load_before']} before, {info['load_after']} after.",
+        f"- **Versions:** {info['machine']['versions']}.",
+        f"- **Corpus:** {info['articles']:,} synthetic articles (`bench/generate.py --seed "
+        f"{info['seed']}`), {info['quads']:,} quads, built with `kg build`"
+        + (f" in {info['build_s']:.0f} s" if "build_s" in info else "") + ".",
+        f"- **Load:** `wrk -t{info['threads']} -c{info['connections']}`, {info['rounds']} "
+        f"interleaved rounds of {info['duration']:.0f} s per workload and server; `kg serve` "
+        "with its defaults (query workers: one per core, at least 2).",
+        "",
+        "| workload | server | requests/s | p50 (ms) | p99 (ms) | errors | ours ÷ theirs |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]  # fmt: skip
+    for load in dict.fromkeys(name for name, _ in results):
+        ours = results[load, "kg"]
+        for server in ("kg", "oxigraph", "rdflib-endpoint"):
+            result = results.get((load, server))
+            if result is None:
+                continue
+            cells = [load, server, rate(result), ms(result.latency_ms("p50_us")),
+                     ms(result.latency_ms("p99_us")), "" if result.skipped else str(result.errors),
+                     ratio(ours, result) if server != "kg" else ""]  # fmt: skip
+            lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "A row *one at a time* had no wrk run: one request alone took more than half a run "
+        f"({info['duration'] / 2:.0f} s), so its rate is that of requests made one after the "
+        "other and its p50 that request's time (rdflib-endpoint answers on one core, one "
+        "request at a time, so concurrency would not raise it).",
+        "",
+        "Targets of issue 8, as ratios of requests per second in this run:",
+        "",
+    ]
+    for load, target in TARGETS.items():
+        ours, theirs = results[load, "kg"], results[load, "oxigraph"]
+        value = ours.throughput / theirs.throughput if theirs.throughput else 0
+        verdict = "met" if value >= target else "**missed**"
+        lines.append(f"- {load}: {value:.2f}× `oxigraph serve` (target ≥ {target}×): {verdict}")
+    ours, theirs = results["query mix", "kg"], results["query mix", "rdflib-endpoint"]
+    value = ours.throughput / theirs.throughput
+    verdict = "met" if value >= RDFLIB_TARGET else "**missed**"
+    lines.append(f"- query mix: {ratio(ours, theirs)} rdflib-endpoint (target ≥ "
+                 f"{RDFLIB_TARGET:.0f}×): {verdict}")  # fmt: skip
+    lines += [
+        "",
+        "One request at a time (no concurrency), each stored query as bound in the mix "
+        "(mean over its bound variants; rdflib-endpoint: the first variant only), with the "
+        "rows of the first variant († the client gave up after "
+        f"{SLOW} s; the time is until the server had finished):",
+        "",
+        "| stored query | rows | kg (ms) | oxigraph (ms) | rdflib-endpoint (ms) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, times in single.items():
+        cells = [
+            f"`{name}`",
+            str(times["rows"]),
+            *(
+                ms(times[s] * 1000) + ("†" if times.get(f"{s} gave up") else "")
+                for s in ("kg", "oxigraph", "rdflib-endpoint")
+            ),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")  # fmt: skip
+    if too_slow:
+        lines += ["", f"Left out of the mix: a bound variant takes `oxigraph serve` alone more "
+                  f"than {info['mix_limit']:g} s, so at concurrency 8 it would be the whole "
+                  "measurement (and hit `kg serve`'s 30 s query timeout):", ""]  # fmt: skip
+        for name, seconds in too_slow.items():
+            took = f"over {QUERY_TIMEOUT}" if seconds == float("inf") else f"{seconds:.1f}"
+            lines.append(f"- `{name}`: {took} s")
+    lines += ["", "Cold start, from process start to the first `/sparql` answer "
+              f"(median of {len(starts['kg serve'])}; each run listed):", ""]  # fmt: skip
+    for name, values in starts.items():
+        listed = ", ".join(f"{v:.2f}" for v in values)
+        lines.append(f"- `{name}`: {statistics.median(values):.2f} s ({listed})")
+    if problems:
+        lines += ["", "Answers that differed between servers (kept as measured):", ""]
+        lines += [f"- {p}" for p in problems]
+    lines += ["", END]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(section: str, path: Path = RESULTS) -> None:
+    """Replace the generated section of RESULTS.md, read afresh; keep everything else."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if BEGIN in text and END in text:
+        before, rest = text.split(BEGIN, 1)
+        after = rest.split(END, 1)[1].lstrip("\n")
+        text = before + section + ("\n" + after if after else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--corpus", type=Path,
+                        help="project directory to use (generated and built there if it has no "
+                        "build yet); default: a fresh temporary directory")  # fmt: skip
+    parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--cold-starts", type=int, default=3)
+    parser.add_argument("--mix-limit", type=float, default=1.0,
+                        help="leave out of the mix stored queries that take Oxigraph alone longer "
+                        "than this many seconds (default 1)")  # fmt: skip
+    parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
+    parser.add_argument("--json", type=Path, help="also write the raw numbers here")
+    parser.add_argument("--profile", type=Path, help="py-spy profiles of kg serve, here")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the servers are stopped too
+    wrk = ensure_wrk()
+    command = "python bench/http_bench.py " + " ".join(a for a in (argv or sys.argv[1:]))
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-http-bench-")))
+        project = args.corpus or work / "corpus"
+        info: dict = {"command": command.strip(), "articles": args.articles, "seed": args.seed,
+                      "duration": args.duration, "rounds": args.rounds,
+                      "connections": args.connections, "threads": args.threads,
+                      "mix_limit": args.mix_limit}  # fmt: skip
+        info |= prepare_corpus(project, args.articles, args.seed)
+        nquads, info["quads"] = unpack_nquads(project, work)
+        location = work / "oxigraph"
+        load_oxigraph(nquads, location)
+        base = "https://kg.example.org/"
+        ports = {name: free_port() for name in ("kg", "oxigraph", "rdflib-endpoint")}
+        servers = {
+            "kg": stack.enter_context(running("kg", kg_command(project, ports["kg"]),
+                                              port=ports["kg"], sparql="/sparql", logs=work)),
+            "oxigraph": stack.enter_context(running("oxigraph", oxigraph_command(
+                location, ports["oxigraph"]), port=ports["oxigraph"], sparql="/query", logs=work)),
+            "rdflib-endpoint": stack.enter_context(running("rdflib-endpoint", rdflib_command(
+                nquads, ports["rdflib-endpoint"]), port=ports["rdflib-endpoint"],
+                sparql="/", logs=work)),  # its CLI serves SPARQL at /, not /sparql
+        }  # fmt: skip
+        loads, mix, too_slow = workloads(project, servers["oxigraph"], base, args.mix_limit)
+        print("checking every answer once (and warming up)", file=sys.stderr)
+        problems, single, sequential = check_answers(loads, mix, servers)
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        info["load_before"] = f"{os.getloadavg()[0]:.2f}"
+        info["machine"] = machine(wrk)
+        results = measure(wrk, loads, servers, work, sequential=sequential, rounds=args.rounds,
+                          duration=args.duration,
+                          connections=args.connections, threads=args.threads,
+                          profile=args.profile)  # fmt: skip
+        info["load_after"] = f"{os.getloadavg()[0]:.2f}"
+        for name in list(servers):
+            stop(servers.pop(name).process)
+        starts = cold_starts(project, location, args.cold_starts)
+    section = report(info, results, single, starts, problems, too_slow)
+    print(section)
+    if args.json:
+        raw = {"info": info, "single": single, "cold_start": starts, "problems": problems,
+               "too_slow": too_slow,
+               "results": {f"{w} | {s}": r.runs for (w, s), r in results.items()}}  # fmt: skip
+        args.json.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
+    if not args.no_write:
+        write_section(section)
+        print(f"wrote the HTTP section of {RESULTS}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
