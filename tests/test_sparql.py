@@ -8,7 +8,6 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -17,6 +16,7 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 
 from tests.conftest import built_mini_server
+from tests.processes import cpu_seconds
 
 COUNTRY = "https://mini.example.org/ontology/Country"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -301,19 +301,6 @@ def test_browsers_get_the_query_page_with_local_assets(client):
 # --- limits ----------------------------------------------------------------------------
 
 
-def worker_cpu_seconds(server_pid: int) -> float:
-    """CPU time used so far by the server's child processes (the query workers)."""
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == server_pid:  # fields[1] is the parent pid
-            total += (int(fields[11]) + int(fields[12])) / 100  # utime + stime in ticks
-    return total
-
-
 def test_timeout_stops_the_work_and_cheap_queries_still_answer(server, client):
     outcome: dict[str, object] = {}
 
@@ -339,9 +326,9 @@ def test_timeout_stops_the_work_and_cheap_queries_still_answer(server, client):
     assert outcome["elapsed"] < TIMEOUT + 2
 
     time.sleep(0.5)  # the killed worker is gone; its replacement is idle
-    before = worker_cpu_seconds(server.process.pid)
+    before = cpu_seconds(server.process.pid)
     time.sleep(1.0)
-    assert worker_cpu_seconds(server.process.pid) - before < 0.3
+    assert cpu_seconds(server.process.pid) - before < 0.3
 
 
 def test_result_over_max_rows_is_an_error_not_a_cut(client):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -19,14 +20,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from kg import __version__, formats
 from kg.config import Settings
 from kg.downloads import downloads_router
-from kg.errors import KgError, QueryTimeout
+from kg.errors import KgError, UsageError, retry_after
 from kg.namespaces import prefixes
 from kg.pages import pages_router
 from kg.project import load_project
 from kg.queries import load_queries
+from kg.ratelimit import RateLimit
 from kg.reconcile import reconcile_router
 from kg.sparql import sparql_router
 from kg.store import Store, open_store
+from kg.urllimit import UrlLimit
 from kg.views import Links
 
 PACKAGE = Path(__file__).resolve().parent
@@ -59,6 +62,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit,
+                       exempt=settings.rate_limit_exempt,
+                       on_limited=lambda *args: _answer_error(kg_error, *args))  # fmt: skip
+    app.add_middleware(UrlLimit, max_bytes=settings.max_url,
+                       on_refused=lambda *args: _answer_error(kg_error, *args))  # fmt: skip
     app.add_middleware(GZipExcept, exclude=("/dumps/",), minimum_size=GZIP_MINIMUM_BYTES,
                        compresslevel=6)  # fmt: skip
     app.add_middleware(
@@ -74,7 +82,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     @app.exception_handler(KgError)
     async def kg_error(request: Request, exc: KgError) -> Response:
         """One error body: JSON for programs, a page for browsers (who ask for HTML first)."""
-        headers = {"Retry-After": "5"} if isinstance(exc, QueryTimeout) else {}
+        wait = retry_after(exc)
+        headers = {"Retry-After": str(wait)} if wait is not None else {}
         headers["Vary"] = "Accept"
         if _prefers_html(request.headers.get("accept", "")):
             context = {"title": settings.title, "dataset": settings, "links": links,
@@ -86,6 +95,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             )
         return JSONResponse(exc.to_json(), status_code=exc.http_status, headers=headers)
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_parameter(request: Request, exc: RequestValidationError) -> Response:
+        """FastAPI's own 422 body echoes the value sent; ours is a 400 naming the parameter."""
+        problems = sorted({f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors()})
+        return await kg_error(request, UsageError(f"invalid parameter {'; '.join(problems)}"))
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         """A bug: logged with its traceback here, a plain 500 for the client (never a 400)."""
@@ -94,9 +109,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return await kg_error(request, error)
 
     @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
-        """Liveness and the dataset version being served."""
-        return {"status": "ok", "version": store.info.version, "kg": __version__}
+    def healthz() -> dict[str, Any]:
+        """Liveness, the dataset version being served and the queries in progress."""
+        health: dict[str, Any] = {"status": "ok", "version": store.info.version, "kg": __version__}
+        if hasattr(pool, "load"):
+            health["queries"] = pool.load()
+        return health
 
     def query_page(request: Request) -> HTMLResponse:
         examples = [
@@ -141,6 +159,14 @@ class GZipExcept:
             await self.plain(scope, receive, send)
         else:
             await self.gzip(scope, receive, send)
+
+
+async def _answer_error(
+    handler, scope: Scope, receive: Receive, send: Send, error: KgError
+) -> None:
+    """Answer ``error`` from a middleware, through the app's one error handler."""
+    response = await handler(Request(scope, receive), error)
+    await response(scope, receive, send)
 
 
 def _prefers_html(accept: str) -> bool:

@@ -8,6 +8,7 @@ source that supplied them (``KG_PORT=abc``, ``kg.toml [server] port``, ``--port`
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -68,6 +69,15 @@ def _iri_list(value: Any) -> tuple[str, ...]:
         parts = urlsplit(_text(item))
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"{item!r} is not an absolute http(s) IRI")
+    return tuple(items)
+
+
+def _network_list(value: Any) -> tuple[str, ...]:
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise ValueError("expected a list of networks such as 127.0.0.0/8")
+    for item in items:
+        ipaddress.ip_network(_text(item), strict=False)  # ValueError names the bad one
     return tuple(items)
 
 
@@ -205,11 +215,28 @@ SPECS: tuple[SettingSpec, ...] = (
         "Largest request body in bytes; larger gets 413 before it is read.",
     ),
     SettingSpec(
+        "max_url",
+        "server",
+        _count,
+        32_768,
+        "Longest request URL (path and query string) in bytes; longer gets 414: "
+        "POST long queries.",
+    ),
+    SettingSpec(
         "query_workers",
         "sparql",
         _count,
         0,
-        "Query worker processes (0: one per CPU core, at least 2).",
+        "Long queries (past a quarter second) that run at once, at low CPU priority; "
+        "more wait paused (0: one per CPU core, at least 2).",
+    ),
+    SettingSpec(
+        "max_queries",
+        "sparql",
+        _count,
+        16,
+        "Queries starting at once, and long queries running or waiting at once; "
+        "beyond either a request gets 503 with Retry-After.",
     ),
     SettingSpec(
         "query_memory",
@@ -217,6 +244,21 @@ SPECS: tuple[SettingSpec, ...] = (
         _count,
         2048,
         "Memory limit of each query worker in MiB (0: no limit).",
+    ),
+    SettingSpec(
+        "rate_limit",
+        "server",
+        _count,
+        600,
+        "Requests per minute one client address may make (0: no limit); beyond, 429 with "
+        "Retry-After.",
+    ),
+    SettingSpec(
+        "rate_limit_exempt",
+        "server",
+        _network_list,
+        ("127.0.0.0/8", "::1/128"),
+        "Client networks the rate limit does not apply to (TOML array, or comma-separated).",
     ),
     SettingSpec(
         "workers",
@@ -266,8 +308,12 @@ class Settings:
     query_timeout: float
     max_rows: int
     max_body: int
+    max_url: int
     query_workers: int
     query_memory: int
+    max_queries: int
+    rate_limit: int
+    rate_limit_exempt: tuple[str, ...]
     workers: int
     known_wrong_links: tuple[str, ...]
     service_allowlist: tuple[str, ...]

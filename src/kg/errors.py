@@ -8,6 +8,7 @@
     │   ├── NotAcceptable                 HTTP 406  no offered format is acceptable
     │   ├── NotFound                      HTTP 404  no resource at this IRI or path
     │   ├── ContentTooLarge               HTTP 413  a request body over max_body
+    │   ├── UriTooLong                    HTTP 414  a request URL over max_url
     │   └── UnsupportedMediaType          HTTP 415  a POST body of a type we do not read
     ├── EnvironmentProblem       exit 2, HTTP 503  missing directory, store not built, I/O
     │   ├── QueryTimeout         exit 2, HTTP 503  ran past query_timeout; the work was stopped
@@ -151,6 +152,33 @@ class QueryTimeout(EnvironmentProblem):
     code = "timeout"
 
 
+class ServerBusy(EnvironmentProblem):
+    """Too many queries at once: refused at once with 503 and Retry-After, never queued
+    past the deadline."""
+
+    code = "busy"
+
+
+class RateLimited(UsageError):
+    """A client sent more requests than ``rate_limit`` allows (HTTP 429 + Retry-After)."""
+
+    code = "rate-limited"
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+
+
+def retry_after(error: KgError) -> int | None:
+    """Seconds a client should wait before trying again, for the errors where waiting helps."""
+    if isinstance(error, RateLimited):
+        return error.retry_after
+    if isinstance(error, QueryTimeout | ServerBusy):
+        return 5
+    return None
+
+
 class RemoteStoreError(EnvironmentProblem):
     """A remote SPARQL server could not be reached, refused a request or failed on it.
 
@@ -185,6 +213,13 @@ class NotAcceptable(UsageError):
 class ContentTooLarge(UsageError):
     code = "content-too-large"
     http_status = 413
+
+
+class UriTooLong(UsageError):
+    """A request URL over ``max_url``: a long query belongs in a POST body."""
+
+    code = "uri-too-long"
+    http_status = 414
 
 
 class NotFound(UsageError):

@@ -1,29 +1,50 @@
-"""A pool of query worker processes, with deadlines that really stop work.
+"""Query worker processes, with deadlines that really stop work and room kept for cheap queries.
 
-Each request borrows one idle worker, sends it a ``Job`` and waits on the pipe in
-a thread (never on the event loop). At the deadline, or when the client has gone,
-the worker is killed (SIGKILL: pyoxigraph cannot be interrupted any other way)
-and a fresh one takes its place in the background, so the pool keeps its size and
-the server keeps answering. A worker that dies on a query is replaced the same way.
+Every query runs in a worker process of its own (pyoxigraph cannot cancel a query
+from Python, and some inputs crash its process). A request takes an idle worker,
+or a fresh one forked from a preloaded fork server, sends it a ``Job`` and waits
+on the pipe in a thread, never on the event loop.
+
+A query first runs at full priority. One that is still running after
+``SHORT_SECONDS`` is a long query: at most ``long_slots`` long queries run at once,
+at the lowest CPU priority (nice 19), so cheap queries and pages keep the CPU;
+further long queries are paused (SIGSTOP) and resumed in arrival order as slots
+free up. At most ``max_queries`` queries are short and at most ``max_queries`` are
+long (running or paused); beyond either the request gets 503 with Retry-After at
+once rather than a place in a queue it could not leave within its deadline.
+
+Memory is watched the same way: a worker whose resident memory passes ``memory_limit_mb``
+is killed (the worker's own address-space limit is only a backstop, set higher,
+since allocators and threads reserve far more address space than they use).
+
+At the deadline, when the client has gone or when the worker dies, the worker is
+killed (SIGKILL, which also ends a paused process) and forgotten; idle workers are
+kept warm up to ``warm`` and new ones are forked in the background.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
-from kg.errors import WORKER_ERRORS, QueryFailed, QueryTimeout
+from kg.errors import WORKER_ERRORS, QueryFailed, QueryTimeout, ServerBusy
 from kg.worker import Job, worker_main
 
 if TYPE_CHECKING:
     from kg.config import Settings
 
 POLL_SECONDS = 0.05
+SHORT_SECONDS = 0.25  # a query still running after this is a long query
+LONG_NICE = 19
+PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 class ClientGone(Exception):
@@ -44,13 +65,48 @@ class QueryRunner(Protocol):
 
 
 class _Worker:
-    def __init__(self, context: multiprocessing.context.SpawnContext, memory_limit_mb: int) -> None:
+    def __init__(self, context: multiprocessing.context.BaseContext, memory_limit_mb: int) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(
             target=worker_main, args=(child, memory_limit_mb), daemon=True, name="kg-query-worker"
         )
         self.process.start()
         child.close()
+        self.reniced = False
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid or 0
+
+    def signal(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):  # it died; the pipe will say so
+            os.kill(self.pid, signum)
+
+    def renice(self) -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.pid, LONG_NICE)
+            self.reniced = True
+        except OSError:
+            pass
+
+    def restore_priority(self) -> bool:
+        """Back to normal priority, which needs privileges unprivileged servers lack."""
+        if not self.reniced:
+            return True
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.pid, 0)
+        except OSError:
+            return False
+        self.reniced = False
+        return True
+
+    def resident_mb(self) -> float:
+        """Resident memory now, from /proc (0 where there is none)."""
+        try:
+            with open(f"/proc/{self.pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * PAGE_MB
+        except (OSError, IndexError, ValueError):
+            return 0.0
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -59,22 +115,72 @@ class _Worker:
         self.conn.close()
 
 
-class QueryPool:
-    """``size`` worker processes; ``run`` blocks the calling thread, not the event loop."""
+class _LongLane:
+    """Admission of long queries: ``slots`` run (niced), up to ``limit`` in all, the rest paused."""
 
-    def __init__(self, size: int, *, memory_limit_mb: int = 0) -> None:
-        self.size = size
-        self._memory = memory_limit_mb
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
+    def __init__(self, slots: int, limit: int) -> None:
+        self.slots, self.limit = slots, limit
+        self._running: set[_Worker] = set()
+        self._paused: collections.deque[_Worker] = collections.deque()
         self._lock = threading.Lock()
+
+    def enter(self, worker: _Worker) -> None:
+        """Renice ``worker`` and run or pause it; ServerBusy when the lane is full."""
+        with self._lock:
+            if len(self._running) + len(self._paused) >= self.limit:
+                raise ServerBusy(
+                    "too many long queries are running; this one was stopped",
+                    hint=f"retry in a few seconds, or narrow the query; "
+                    f"{self.slots} long queries run at once",
+                )
+            worker.renice()
+            if len(self._running) < self.slots:
+                self._running.add(worker)
+            else:
+                worker.signal(signal.SIGSTOP)
+                self._paused.append(worker)
+
+    def leave(self, worker: _Worker) -> None:
+        """``worker`` is done (or killed): its slot goes to the longest-paused query."""
+        with self._lock:
+            if worker in self._running:
+                self._running.discard(worker)
+                if self._paused:
+                    following = self._paused.popleft()
+                    following.signal(signal.SIGCONT)
+                    self._running.add(following)
+            elif worker in self._paused:
+                self._paused.remove(worker)
+
+    def counts(self) -> tuple[int, int]:
+        with self._lock:
+            return len(self._running), len(self._paused)
+
+
+class QueryPool:
+    """Runs each query in a worker process; ``run`` blocks the calling thread only."""
+
+    def __init__(
+        self, long_slots: int, *, max_queries: int = 16, memory_limit_mb: int = 0, warm: int = 0
+    ) -> None:
+        self.size = long_slots
+        self.max_queries = max(max_queries, long_slots)
+        self.warm = warm or long_slots
+        self._memory = memory_limit_mb
+        self._context = _fork_server()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._short = 0
+        self._lock = threading.Lock()
+        self._long = _LongLane(long_slots, self.max_queries)
         self._closed = False
-        # one waiting thread per in-flight query; queries beyond the pool wait for a worker
-        self.executor = ThreadPoolExecutor(max_workers=size * 8, thread_name_prefix="kg-query")
+        self._all: set[_Worker] = set()
+        # one waiting thread per query in progress, short or long
+        self.executor = ThreadPoolExecutor(
+            max_workers=2 * self.max_queries, thread_name_prefix="kg-query"
+        )
 
     def start(self) -> None:
-        for _ in range(self.size):
+        for _ in range(self.warm):
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
@@ -83,28 +189,62 @@ class QueryPool:
             self._all.add(worker)
         return worker
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and put a fresh one in the pool, off the caller's path."""
+    def _refill(self) -> None:
+        """Fork a worker for the idle set, off the request's path."""
+        if self._closed or self._idle.qsize() >= self.warm:
+            return
+        with self._lock:
+            if len(self._all) >= 2 * self.max_queries + self.warm:
+                return
+        threading.Thread(target=lambda: self._idle.put(self._spawn()), daemon=True).start()
+
+    def _discard(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
         worker.kill()
-        if not self._closed:
-            threading.Thread(target=lambda: self._idle.put(self._spawn()), daemon=True).start()
+        self._refill()
+
+    def _take(self) -> _Worker:
+        """An idle worker or a fresh one; ServerBusy when ``max_queries`` are already short."""
+        with self._lock:
+            if self._short >= self.max_queries:
+                raise ServerBusy(
+                    f"{self.max_queries} queries are starting at once; this one was not started",
+                    hint="retry in a few seconds",
+                )
+            self._short += 1
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            worker = self._spawn()
+        self._refill()
+        return worker
+
+    def _give_back(self, worker: _Worker) -> None:
+        if self._closed or self._idle.qsize() >= self.warm or not worker.restore_priority():
+            self._discard(worker)
+        else:
+            self._idle.put(worker)
 
     def run(self, job: Job, *, deadline: float, cancelled: threading.Event) -> bytes:
-        """The job's serialized result; raises QueryTimeout, ClientGone or the worker's error."""
-        try:
-            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise query_timeout() from None
-        healthy = False
+        """The job's serialized result; raises QueryTimeout, ClientGone, ServerBusy or the
+        worker's error."""
+        worker = self._take()
+        started, short, healthy = time.monotonic(), True, False
         try:
             worker.conn.send(job)
             while not worker.conn.poll(POLL_SECONDS):
                 if cancelled.is_set():
                     raise ClientGone
-                if time.monotonic() >= deadline:
+                now = time.monotonic()
+                if now >= deadline:
                     raise query_timeout()
+                if self._memory and worker.resident_mb() > self._memory:
+                    raise query_too_big(self._memory)
+                if short and now - started >= SHORT_SECONDS:
+                    self._end_short()
+                    short = False
+                    self._long.enter(worker)
             reply = worker.conn.recv()
             healthy = True
         except (EOFError, OSError, BrokenPipeError):
@@ -113,13 +253,28 @@ class QueryPool:
                 "of memory); simplify the query"
             ) from None
         finally:
-            if healthy:
-                self._idle.put(worker)
+            if short:
+                self._end_short()
             else:
-                self._replace(worker)
+                self._long.leave(worker)
+            if healthy:
+                self._give_back(worker)
+            else:
+                self._discard(worker)
         if reply[0] == "ok":
             return reply[1]
         raise WORKER_ERRORS.get(reply[1], QueryFailed)(reply[2])
+
+    def _end_short(self) -> None:
+        with self._lock:
+            self._short -= 1
+
+    def load(self) -> dict[str, int]:
+        """Queries in progress, by phase (for /healthz and tests)."""
+        running, paused = self._long.counts()
+        with self._lock:
+            short = self._short
+        return {"short": short, "long_running": running, "long_paused": paused}
 
     def close(self) -> None:
         self._closed = True
@@ -131,9 +286,26 @@ class QueryPool:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
+def _fork_server() -> multiprocessing.context.BaseContext:
+    """Workers fork from a server process that has already imported pyoxigraph: a new
+    worker costs tens of milliseconds instead of a fresh interpreter's few hundred."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "kg.worker"])
+    return context
+
+
 def query_workers(settings: Settings) -> int:
-    """How many queries run at once: the setting, or one per core and at least two."""
+    """How many long queries run at once: the setting, or one per core and at least two."""
     return settings.query_workers or max(2, os.cpu_count() or 1)
+
+
+def query_too_big(limit_mb: int) -> QueryFailed:
+    return QueryFailed(
+        f"the query needed more than {limit_mb} MiB of memory and was stopped",
+        hint="narrow the query (fewer rows to sort or group, LIMIT) or download a dump",
+    )
 
 
 def query_timeout() -> QueryTimeout:

@@ -177,7 +177,11 @@ class EmbeddedStore:
         """Worker processes on read-only handles: they can be killed at the deadline."""
         from kg.pool import QueryPool, query_workers
 
-        return QueryPool(query_workers(settings), memory_limit_mb=settings.query_memory)
+        return QueryPool(
+            query_workers(settings),
+            max_queries=settings.max_queries,
+            memory_limit_mb=settings.query_memory,
+        )
 
 
 def run_query(

@@ -11,6 +11,7 @@ and small.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import resource
 import signal
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ import pyoxigraph as ox
 
 from kg.formats import BY_NAME
 
+ADDRESS_SPACE_HEADROOM_MB = 1024  # thread stacks and allocator reservations, not used memory
+M_ARENA_MAX = -8  # glibc's mallopt parameter
 DATABASE_DIR = "oxigraph"  # the same layout as kg.store; kept here to keep imports light
 
 
@@ -48,8 +51,9 @@ class TooManyRows(Exception):
 def worker_main(conn: Connection, memory_limit_mb: int) -> None:
     """Serve jobs until the pipe closes. Replies are ("ok", bytes) or ("error", kind, text)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    if memory_limit_mb > 0:
-        limit = memory_limit_mb * 1024 * 1024
+    _fewer_malloc_arenas()
+    if memory_limit_mb > 0:  # a backstop: the pool watches resident memory against the limit
+        limit = (memory_limit_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     opened: tuple[str, ox.Store] | None = None
@@ -71,6 +75,13 @@ def worker_main(conn: Connection, memory_limit_mb: int) -> None:
         except (OSError, ValueError, RuntimeError) as exc:
             reply = ("error", "query-failed", f"the query failed: {exc}")
         conn.send(reply)
+
+
+def _fewer_malloc_arenas() -> None:
+    """glibc reserves 64 MiB of address space per thread arena; RocksDB's threads would
+    make an idle worker reserve hundreds of MiB it never uses."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 2)
 
 
 def execute(store: ox.Store, job: Job) -> bytes:
