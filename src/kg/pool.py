@@ -28,10 +28,10 @@ import collections
 import contextlib
 import multiprocessing
 import os
-import queue
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.05
 SHORT_SECONDS = 0.25  # a query still running after this is a long query
 LONG_NICE = 19
+IDLE_SECONDS = 30  # surplus idle workers are stopped after this long
 PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
@@ -157,6 +158,63 @@ class _LongLane:
             return len(self._running), len(self._paused)
 
 
+class _IdleWorkers:
+    """Workers between queries: the most recently used is reused first (its caches are
+    warm); ``warm`` are always kept, surplus ones are stopped after ``IDLE_SECONDS``."""
+
+    def __init__(self, spawn: Callable[[], _Worker], discard: Callable[[_Worker], None],
+                 warm: int) -> None:  # fmt: skip
+        self._spawn, self._discard, self.warm = spawn, discard, warm
+        self._stack: collections.deque[tuple[_Worker, float]] = collections.deque()
+        self._lock = threading.Lock()
+        self._refilling = False
+        self.closed = threading.Event()
+
+    def start(self) -> None:
+        for _ in range(self.warm):
+            self.put(self._spawn())
+        threading.Thread(target=self._reap_forever, daemon=True, name="kg-reaper").start()
+
+    def take(self) -> _Worker | None:
+        with self._lock:
+            worker = self._stack.pop()[0] if self._stack else None
+        self.top_up()
+        return worker
+
+    def top_up(self) -> None:
+        """Start forking workers in the background when fewer than ``warm`` are idle."""
+        with self._lock:
+            if self._refilling or self.closed.is_set() or len(self._stack) >= self.warm:
+                return
+            self._refilling = True
+        threading.Thread(target=self._refill, daemon=True, name="kg-refill").start()
+
+    def put(self, worker: _Worker) -> None:
+        with self._lock:
+            self._stack.append((worker, time.monotonic()))
+
+    def _refill(self) -> None:
+        """Fork workers one at a time, off the requests' path, until ``warm`` are idle."""
+        try:
+            while not self.closed.is_set():
+                with self._lock:
+                    if len(self._stack) >= self.warm:
+                        return
+                self.put(self._spawn())
+        finally:
+            with self._lock:
+                self._refilling = False
+
+    def _reap_forever(self) -> None:
+        while not self.closed.wait(IDLE_SECONDS / 4):
+            cutoff, surplus = time.monotonic() - IDLE_SECONDS, []
+            with self._lock:
+                while len(self._stack) > self.warm and self._stack[0][1] < cutoff:
+                    surplus.append(self._stack.popleft()[0])
+            for worker in surplus:
+                self._discard(worker)
+
+
 class QueryPool:
     """Runs each query in a worker process; ``run`` blocks the calling thread only."""
 
@@ -165,10 +223,9 @@ class QueryPool:
     ) -> None:
         self.size = long_slots
         self.max_queries = max(max_queries, long_slots)
-        self.warm = warm or long_slots
         self._memory = memory_limit_mb
         self._context = _fork_server()
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._idle = _IdleWorkers(self._spawn, self._discard, warm or long_slots)
         self._short = 0
         self._lock = threading.Lock()
         self._long = _LongLane(long_slots, self.max_queries)
@@ -180,8 +237,7 @@ class QueryPool:
         )
 
     def start(self) -> None:
-        for _ in range(self.warm):
-            self._idle.put(self._spawn())
+        self._idle.start()
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._context, self._memory)
@@ -189,20 +245,11 @@ class QueryPool:
             self._all.add(worker)
         return worker
 
-    def _refill(self) -> None:
-        """Fork a worker for the idle set, off the request's path."""
-        if self._closed or self._idle.qsize() >= self.warm:
-            return
-        with self._lock:
-            if len(self._all) >= 2 * self.max_queries + self.warm:
-                return
-        threading.Thread(target=lambda: self._idle.put(self._spawn()), daemon=True).start()
-
     def _discard(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
         worker.kill()
-        self._refill()
+        self._idle.top_up()
 
     def _take(self) -> _Worker:
         """An idle worker or a fresh one; ServerBusy when ``max_queries`` are already short."""
@@ -213,15 +260,10 @@ class QueryPool:
                     hint="retry in a few seconds",
                 )
             self._short += 1
-        try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:
-            worker = self._spawn()
-        self._refill()
-        return worker
+        return self._idle.take() or self._spawn()
 
     def _give_back(self, worker: _Worker) -> None:
-        if self._closed or self._idle.qsize() >= self.warm or not worker.restore_priority():
+        if self._closed or not worker.restore_priority():
             self._discard(worker)
         else:
             self._idle.put(worker)
@@ -278,6 +320,7 @@ class QueryPool:
 
     def close(self) -> None:
         self._closed = True
+        self._idle.closed.set()
         with self._lock:
             workers = list(self._all)
             self._all.clear()
