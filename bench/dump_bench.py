@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/dump_bench.py                       # 1,000,000 triples
     .venv/bin/python bench/dump_bench.py --triples 250000,1000000,2000000
+    .venv/bin/python bench/dump_bench.py --articles 10000      # the generated corpus
 
 For each size it generates a synthetic news dataset (entities with Wikidata links,
 articles in their own named graphs with sentences, blank-node sources) into an
 on-disk store, then runs, each in a fresh process so that peak RSS belongs to that
 run alone: the reference (``Store.dump`` to N-Quads, unsorted, one file) and
 ``write_dumps`` (all the dumps, sorted and canonicalised, plus VoID and checksums).
+With ``--articles`` the store is instead a corpus of bench/generate.py built by
+``kg build``: the same data as the build and HTTP benchmarks.
 Peak memory is the run's maximum resident set size (``VmHWM``, else ``getrusage``),
 Oxigraph's caches included; ``--tracemalloc`` adds the Python heap peak (slower).
 """
@@ -27,6 +30,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+HERE = Path(__file__).resolve().parent
 BASE = "https://bench.example.org/"
 KGO = f"{BASE}ontology/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -99,11 +103,35 @@ def make_store(directory: Path, triples: int) -> tuple[Path, int]:
     return link, quads
 
 
-def run_reference(project: Path) -> None:
-    """Oxigraph's own dump of the whole store as N-Quads: unsorted, one file, no gzip."""
+def build_corpus(directory: Path, articles: int) -> tuple[Path, int]:
+    """A bench/generate.py corpus of ``articles`` built by ``kg build``; its quad count."""
+    project = directory / "corpus"
+    generate = [sys.executable, str(HERE / "generate.py"), "--articles", str(articles),
+                "--out", str(project)]  # fmt: skip
+    subprocess.run(generate, check=True, capture_output=True)
+    build = [str(Path(sys.executable).parent / "kg"), "build", "--project", str(project),
+             "--no-progress"]  # fmt: skip
+    subprocess.run(build, check=True, capture_output=True)
+    return project, len(ox.Store.read_only(str(_database(project))))
+
+
+def _settings(project: Path):
+    from kg.config import Settings
+
+    if (project / "kg.toml").exists():  # a generated corpus: its own settings
+        return Settings.load(project, env={})
+    return Settings.load(project, env={}, overrides={"base_iri": BASE, "store": "store"})
+
+
+def _database(project: Path) -> Path:
     from kg.store import DATABASE_DIR, current_build
 
-    store = ox.Store.read_only(str(current_build(project / "store") / DATABASE_DIR))
+    return current_build(Path(_settings(project).store)) / DATABASE_DIR
+
+
+def run_reference(project: Path) -> None:
+    """Oxigraph's own dump of the whole store as N-Quads: unsorted, one file, no gzip."""
+    store = ox.Store.read_only(str(_database(project)))
     store.dump(project / "reference.nq", ox.RdfFormat.N_QUADS)
 
 
@@ -125,12 +153,10 @@ def _phase(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
 def run_kg(project: Path) -> None:
     import kg.dumps
     import kg.void
-    from kg.config import Settings
 
     kg.dumps._write_data = _phase("data dumps", kg.dumps._write_data)
     kg.void.write_void = _phase("VoID/DCAT", kg.void.write_void)
-    settings = Settings.load(project, env={}, overrides={"base_iri": BASE, "store": "store"})
-    kg.dumps.write_dumps(settings)
+    kg.dumps.write_dumps(_settings(project))
 
 
 def peak_rss_mb() -> float:
@@ -197,6 +223,7 @@ def row(quads: int, name: str, result: dict[str, float], reference: dict[str, fl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--triples", default="1000000", help="comma-separated sizes")
+    parser.add_argument("--articles", help="comma-separated corpus sizes (bench/generate.py)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap")
     parser.add_argument("--child", choices=("generate", "reference", "kg"), help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -211,15 +238,21 @@ def main() -> None:
 
     print("| quads | run | time (s) | CPU (s) | peak RSS (MB) | ratio time | ratio RSS |")
     print("|---:|---|---:|---:|---:|---:|---:|")
-    for size in (int(s) for s in args.triples.split(",")):
+    sizes = [("articles", int(n)) for n in args.articles.split(",")] if args.articles else [
+        ("triples", int(n)) for n in args.triples.split(",")]  # fmt: skip
+    for kind, size in sizes:
         with tempfile.TemporaryDirectory(prefix="kg-dump-bench-") as temp:
-            project = Path(temp)
             started = time.perf_counter()
-            generate = [sys.executable, __file__, "--child", "generate", "--project",
-                        str(project), "--size", str(size)]  # fmt: skip
-            output = subprocess.run(generate, check=True, capture_output=True, text=True).stdout
-            quads = json.loads(output.strip().splitlines()[-1])["quads"]
-            print(f"<!-- generated {quads} quads in {time.perf_counter() - started:.1f} s -->")
+            if kind == "articles":
+                project, quads = build_corpus(Path(temp), size)
+            else:
+                project = Path(temp)
+                generate = [sys.executable, __file__, "--child", "generate", "--project",
+                            str(project), "--size", str(size)]  # fmt: skip
+                output = subprocess.run(generate, check=True, capture_output=True, text=True)
+                quads = json.loads(output.stdout.strip().splitlines()[-1])["quads"]
+            label = f"{size:,} articles" if kind == "articles" else f"{quads:,} quads"
+            print(f"<!-- {label}: {quads} quads, made in {time.perf_counter() - started:.1f} s -->")
             reference = measure("reference", project, args.tracemalloc)
             ours = measure("kg", project, args.tracemalloc)
             for name, result in (("Store.dump N-Quads", reference), ("kg dump", ours)):
@@ -227,8 +260,9 @@ def main() -> None:
             for phase, numbers in ours["phases"].items():
                 print(f"<!-- kg dump phase {phase}: {numbers['seconds']:.1f} s, "
                       f"peak RSS so far {numbers['peak_rss_mb']:.0f} MB -->")  # fmt: skip
-            sizes = {p.name: p.stat().st_size for p in (project / "dist").iterdir() if p.is_file()}
-            print(f"<!-- dist/ sizes: {json.dumps(sizes)} -->")
+            dist = Path(_settings(project).dist)
+            files = {p.name: p.stat().st_size for p in dist.iterdir() if p.is_file()}
+            print(f"<!-- dist/ sizes: {json.dumps(files)} -->")
 
 
 if __name__ == "__main__":
