@@ -44,9 +44,12 @@ def _settings_help() -> str:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _settings_parent(sections: Sequence[str]) -> argparse.ArgumentParser:
+    """The settings flags a command uses (all settings still come from KG_* and kg.toml)."""
     common = argparse.ArgumentParser(add_help=False)
-    group = common.add_argument_group("settings")
+    group = common.add_argument_group(
+        "settings", "(also KG_* environment variables and kg.toml; see `kg --help`)"
+    )
     group.add_argument(
         "--project",
         type=Path,
@@ -56,8 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: KG_PROJECT or the current directory)",
     )
     for spec in SPECS:
-        group.add_argument(spec.flag, default=argparse.SUPPRESS, metavar="VALUE", help=spec.help)
+        if spec.section in sections:
+            group.add_argument(
+                spec.flag, default=argparse.SUPPRESS, metavar="VALUE", help=spec.help
+            )
+    return common
 
+
+DATA = ("dataset", "store")  # what every command reads
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg",
         description="Build, validate, query and serve a linked-data knowledge graph of the "
@@ -68,16 +80,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, help_text: str, sections: Sequence[str] = DATA
+    ) -> argparse.ArgumentParser:
         return commands.add_parser(
             name,
-            parents=[common],
+            parents=[_settings_parent(sections)],
             help=help_text,
             description=help_text,
             epilog="exit codes: 0 ok, 1 invalid data, 2 usage or environment",
         )
 
-    build = command("build", "Parse, validate and load the project into a new store, then swap.")
+    build = command(
+        "build",
+        "Parse, validate and load the project into a new store, then swap.",
+        (*DATA, "build", "links"),
+    )
     build.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -85,7 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="show a progress bar (default: on a terminal, for many articles)",
     )
 
-    validate = command("validate", "Validate the project (SHACL and *-violation.rq) and report.")
+    validate = command(
+        "validate",
+        "Validate the project (SHACL and *-violation.rq) and report.",
+        (*DATA, "build", "links"),
+    )
     validate.add_argument(
         "--format",
         choices=("text", "json", "turtle"),
@@ -119,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("dump", "Write dumps, SHA256SUMS and the VoID/DCAT description of the store to dist/.")
 
-    links = command("links", "Check the links to Wikidata and DBpedia and report coverage.")
+    links = command(
+        "links", "Check the links to Wikidata and DBpedia and report coverage.", (*DATA, "links")
+    )
     links.add_argument("action", choices=("check",), help="check: form, uniqueness, known-wrong")
     links.add_argument(
         "--against",
@@ -150,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         "Serve the built store (or --store URL, a SPARQL server kg published to): "
         "SPARQL endpoint at /sparql, health at /healthz.",
+        (*DATA, "server", "sparql"),
     )
     return parser  # fmt: skip
 
@@ -277,11 +302,13 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from kg.app import create_app
     from kg.store import open_store
+    from kg.urllimit import parser_buffer
 
     app = create_app(settings, store=open_store(settings))
     print(f"kg: serving {settings.store} at http://{settings.host}:{settings.port}/sparql",
           file=sys.stderr)  # fmt: skip
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
+                h11_max_incomplete_event_size=parser_buffer(settings.max_url))  # fmt: skip
     return EXIT_OK
 
 
