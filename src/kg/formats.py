@@ -6,6 +6,7 @@ Every place that needs a media type, a file extension or a serializer reads
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -71,6 +72,21 @@ FORMATS: tuple[Format, ...] = (
     Format("jsondoc", "application/json", "json", FILE, "JSON"),
 )  # fmt: skip
 BY_NAME = {f.name: f for f in FORMATS}
+
+
+_NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def check_representable(fmt: Format, body: bytes) -> bytes:
+    """``body``, unless ``fmt`` is XML and the body holds a control character XML 1.0
+    cannot carry, not even as a character reference (a string may hold U+0000): such a
+    document no XML parser reads, so the client is told to ask for another format."""
+    if fmt.media_type.endswith("xml") and (found := _NOT_IN_XML.search(body)):
+        raise UsageError(
+            f"the result holds U+{found.group()[0]:04X}, a control character XML cannot carry",
+            hint="ask for JSON (application/sparql-results+json, or JSON-LD for a graph)",
+        )
+    return body
 
 
 def by_name(name: str, kinds: Sequence[str] | None = None) -> Format:

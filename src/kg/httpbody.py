@@ -1,4 +1,5 @@
-"""Reading request bodies safely: a size cap enforced before reading, strict UTF-8."""
+"""Reading request bodies and parameters safely: a size cap enforced before reading, and
+strict UTF-8 (a byte replaced by U+FFFD would run a query nobody sent)."""
 
 from __future__ import annotations
 
@@ -36,11 +37,27 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+def parse_params(text: str, *, source: str) -> dict[str, list[str]]:
+    """URL-encoded parameters whose percent-escapes must decode as UTF-8."""
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"the {source} is not UTF-8 once percent-decoded ({exc.reason})") from None
+
+
+def query_params(request: Request) -> dict[str, list[str]]:
+    return parse_params(request.url.query, source="query string")
+
+
+def add_form_params(params: dict[str, list[str]], body: bytes) -> None:
+    """Add the parameters of a form-encoded body to ``params``."""
+    for key, values in parse_params(decode(body), source="form body").items():
+        params.setdefault(key, []).extend(values)
+
+
 async def read_params(request: Request, limit: int) -> dict[str, list[str]]:
     """Query-string parameters, plus those of a form-encoded POST body."""
-    params = parse_qs(request.url.query, keep_blank_values=True)
+    params = query_params(request)
     if request.method == "POST" and media_type(request) == FORM:
-        body = decode(await read_body(request, limit))
-        for key, values in parse_qs(body, keep_blank_values=True).items():
-            params.setdefault(key, []).extend(values)
+        add_form_params(params, await read_body(request, limit))
     return params

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pyoxigraph as ox
+
 STANDARD_PREFIXES: dict[str, str] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -29,6 +31,17 @@ STANDARD_PREFIXES: dict[str, str] = {
     "wd": "http://www.wikidata.org/entity/",
     "dbr": "http://dbpedia.org/resource/",
 }
+
+
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI. Request paths and parameters can decode to what
+    no IRI holds (U+FFFD for invalid UTF-8, control characters): the client's mistake, a
+    400 or a 404, never an engine failure."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def ontology_namespace(base_iri: str) -> str:

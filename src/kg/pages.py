@@ -25,7 +25,7 @@ from kg import formats
 from kg.config import Settings
 from kg.docs import ontology_doc, shapes_doc
 from kg.errors import NotFound
-from kg.namespaces import ontology_graph, prefixes, shapes_graph
+from kg.namespaces import is_iri, ontology_graph, prefixes, shapes_graph
 from kg.project import load_project
 from kg.queries import load_queries
 from kg.resources import describe, exists, run
@@ -80,7 +80,7 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates) -
         stem, dot, extension = local.rpartition(".")
         twin = TWINS.get(f".{extension}") if dot and "/" not in extension else None
         iri = settings.base_iri + (stem if twin else local)
-        if not _is_iri_path(local) or not exists(store, iri, settings.base_iri):
+        if not _is_iri_path(local) or not is_iri(iri) or not exists(store, iri, settings.base_iri):
             raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
         if twin is None:
             fmt = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)

@@ -105,7 +105,9 @@ def reconcile(items: tuple[Candidate, ...], request: dict[str, Any]) -> list[dic
         raise UsageError("each reconciliation query needs a 'query' string")
     wanted_types = request.get("type")
     wanted_types = [wanted_types] if isinstance(wanted_types, str) else wanted_types or []
-    limit = int(request.get("limit") or DEFAULT_LIMIT)
+    if not _strings(wanted_types) or not isinstance(request.get("properties") or [], list):
+        raise UsageError("'type' must be a string or a list of them, 'properties' a list")
+    limit = _limit(request.get("limit"))
     scored = []
     for item in items:
         if wanted_types and not any(_type_matches(t, item) for t in wanted_types):
@@ -126,6 +128,18 @@ def reconcile(items: tuple[Candidate, ...], request: dict[str, Any]) -> list[dic
             "description": item.description,
         })  # fmt: skip
     return results
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _limit(value: Any) -> int:
+    """The client's JSON, not our code, decides whether this is a number: a bad one is a 400."""
+    try:
+        return int(value or DEFAULT_LIMIT)
+    except (TypeError, ValueError, OverflowError):
+        raise UsageError("'limit' must be a whole number") from None
 
 
 def _clear_winner(best: float, runner_up: float) -> bool:
@@ -233,6 +247,8 @@ def _json(text: str, name: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"'{name}' is not valid JSON: {exc.msg} at character {exc.pos}") from None
+    except RecursionError:  # arrays or objects nested thousands deep
+        raise UsageError(f"'{name}' nests too deeply to read") from None
 
 
 def _answer(body: Any, callback: str | None) -> Response:

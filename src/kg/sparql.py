@@ -16,7 +16,6 @@ import asyncio
 import threading
 import time
 from collections.abc import Sequence
-from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
@@ -24,7 +23,8 @@ from fastapi import APIRouter, Request, Response
 from kg import formats
 from kg.config import Settings
 from kg.errors import QueryRefused, UnsupportedMediaType, UsageError
-from kg.httpbody import FORM, decode, media_type, read_body
+from kg.httpbody import FORM, add_form_params, decode, media_type, query_params, read_body
+from kg.namespaces import is_iri
 from kg.pool import ClientGone, QueryRunner
 from kg.querytext import inspect_query
 from kg.service_description import service_description
@@ -46,7 +46,7 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
     @router.get("/sparql", response_model=None)
     async def query_get(request: Request) -> Response:
         """SPARQL 1.1 Protocol query via GET; without a query, the description or the page."""
-        params = parse_qs(request.url.query, keep_blank_values=True)
+        params = query_params(request)
         if "query" not in params and "update" not in params:
             return describe(request, params)
         return await answer(request, params)
@@ -55,7 +55,7 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
     async def query_post(request: Request) -> Response:
         """SPARQL 1.1 Protocol query via URL-encoded POST or direct POST."""
         kind = media_type(request)
-        params = parse_qs(request.url.query, keep_blank_values=True)
+        params = query_params(request)
         if kind == SPARQL_UPDATE:
             raise QueryRefused("this endpoint is read-only: SPARQL Update is not accepted")
         if kind not in (FORM, SPARQL_QUERY):
@@ -63,14 +63,13 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
                 f"unsupported request Content-Type {kind or '(none)'!r}",
                 hint=f"POST a query as {FORM} (query=…) or as {SPARQL_QUERY}",
             )
-        body = decode(await read_body(request, settings.max_body))
+        body = await read_body(request, settings.max_body)
         if kind == FORM:
-            for key, values in parse_qs(body, keep_blank_values=True).items():
-                params.setdefault(key, []).extend(values)
+            add_form_params(params, body)
         else:
             if "query" in params or "update" in params:
                 raise UsageError("a direct POST carries the query in its body, not in ?query=")
-            params["query"] = [body]
+            params["query"] = [decode(body)]
         return await answer(request, params)
 
     def describe(request: Request, params: dict[str, list[str]]) -> Response:
@@ -104,7 +103,7 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
             default_graph=_graphs(params, "default-graph-uri"),
             named_graphs=_graphs(params, "named-graph-uri"),
         )
-        body = await _run_watched(request, pool, job, deadline)
+        body = formats.check_representable(fmt, await _run_watched(request, pool, job, deadline))
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
     return router
@@ -165,7 +164,7 @@ def _check_services(services: tuple[str | None, ...], allowlist: tuple[str, ...]
 def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
     values = params.get(name, [])
     for value in values:
-        if not value or any(c in value for c in '<>" {}|\\^`'):
+        if not is_iri(value):
             raise UsageError(f"{name}: {value!r} is not an IRI")
     return tuple(values) or None
 
