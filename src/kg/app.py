@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,13 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kg import __version__, formats
 from kg.config import Settings
 from kg.downloads import downloads_router
-from kg.errors import KgError, UsageError, retry_after
+from kg.errors import KgError, MethodNotAllowed, NotFound, UsageError, retry_after
 from kg.namespaces import prefixes
 from kg.pages import pages_router
 from kg.project import load_project
@@ -101,6 +103,17 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         problems = sorted({f"{e['loc'][-1]}: {e['msg']}" for e in exc.errors()})
         return await kg_error(request, UsageError(f"invalid parameter {'; '.join(problems)}"))
 
+    @app.exception_handler(StarletteHTTPException)
+    async def routing_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Starlette's own 404 and 405 (unknown static file, wrong method) in our error body."""
+        error: KgError = {
+            404: NotFound(f"nothing at {request.url.path}"),
+            405: MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}"),
+        }.get(exc.status_code) or _status_error(exc.status_code)
+        response = await kg_error(request, error)
+        response.headers.update(exc.headers or {})  # Allow, for a 405
+        return response
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         """A bug: logged with its traceback here, a plain 500 for the client (never a 400)."""
@@ -159,6 +172,12 @@ class GZipExcept:
             await self.plain(scope, receive, send)
         else:
             await self.gzip(scope, receive, send)
+
+
+def _status_error(status: int) -> KgError:
+    error = UsageError(HTTPStatus(status).phrase) if status < 500 else KgError("internal error")
+    error.http_status = status
+    return error
 
 
 async def _answer_error(

@@ -229,6 +229,13 @@ class NotFound(UsageError):
     http_status = 404
 
 
+class MethodNotAllowed(UsageError):
+    """A method the resource does not offer; the response's Allow header lists those it does."""
+
+    code = "method-not-allowed"
+    http_status = 405
+
+
 class UnsupportedMediaType(UsageError):
     code = "unsupported-media-type"
     http_status = 415

@@ -42,6 +42,7 @@ from kg.validate import (
     located,
     locator,
     merge,
+    shapes_without_outbound,
     validate_shacl,
 )
 
@@ -108,6 +109,7 @@ def load_and_check(
     """Load every graph into ``store`` and return everything that gates a build."""
     ontology = from_files(project, project.ontology_graph, ONTOLOGY, project.ontology_files)
     shapes = from_files(project, project.shapes_graph, SHAPES, project.shape_files)
+    shapes_without_outbound(shapes)
     shared = [ontology, shapes]
     entities = None
     if project.entities_file:

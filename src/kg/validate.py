@@ -21,8 +21,9 @@ from rdflib.term import Node
 from rdflib.util import from_n3
 
 from kg.dataset import GraphSource, to_rdflib
-from kg.errors import SourceLocation
+from kg.errors import DataError, SourceLocation
 from kg.queries import StoredQuery, is_violation_query
+from kg.querytext import inspect_query
 from kg.sources import SourceIndex
 from kg.store import run_query
 
@@ -232,6 +233,7 @@ def check_violation_queries(
     for query in queries:
         if not is_violation_query(query):
             continue
+        refuse_outbound(query.text, f"sparql/{query.path.name}")
         report.checked["violation queries"] += 1
         solutions = run_query(store, query.text)
         variables = solutions.variables
@@ -239,6 +241,27 @@ def check_violation_queries(
             bound = {v.value: solution[v] for v in variables if solution[v] is not None}
             report.extend([_query_problem(query, bound, indexes)])
     return report
+
+
+def refuse_outbound(sparql: str, where: str) -> None:
+    """A check the build runs may read only the dataset being built: a ``SERVICE`` call
+    would make every build (and every CI run of a contributor's change) reach out to
+    wherever the query says."""
+    if inspect_query(sparql).services:
+        raise DataError(
+            f"{where}: SERVICE is not allowed in a check the build runs",
+            hint="checks read only the dataset being built; move federated queries to "
+            "sparql/federated/",
+        )
+
+
+def shapes_without_outbound(shapes: GraphSource) -> None:
+    """``refuse_outbound`` for every SPARQL-based constraint (sh:select, sh:ask) in the shapes."""
+    constraints = (str(SH.select), str(SH.ask))
+    for triple in shapes.triples:
+        if triple.predicate.value in constraints:
+            files = ", ".join(str(shown) for _, shown in shapes.files) or "the shapes"
+            refuse_outbound(triple.object.value, files)
 
 
 def _query_problem(

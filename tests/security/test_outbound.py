@@ -202,3 +202,31 @@ def test_the_build_never_fetches_a_remote_context_or_import(tmp_path, listener):
     result = run_kg("build", "--project", project)
     assert result.returncode == 0, result.stderr
     assert listener.settled_hits() == 0
+
+
+@pytest.mark.parametrize("where", ["violation query", "sh:sparql shape"])
+def test_a_check_the_build_runs_may_not_call_out(tmp_path, listener, where):
+    """Violation queries and SPARQL-based shapes read only the dataset being built."""
+    project = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", project, ignore=shutil.ignore_patterns(".kg"))
+    call = f"SERVICE <{listener.url}/sparql> {{ ?this ?p ?o }}"
+    if where == "violation query":
+        written = project / "sparql/calls-out-violation.rq"
+        header = "# title: Calls out\n# description: asks another endpoint.\n"
+        written.write_text(f"{header}SELECT ?focus WHERE {{ {call} BIND(?this AS ?focus) }}\n")
+        shown = "sparql/calls-out-violation.rq"
+    else:
+        written = project / "shapes/mini-shapes.ttl"
+        with written.open("a", encoding="utf-8") as shapes:
+            shapes.write(
+                "\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                "<https://mini.example.org/shapes/CallsOut> a sh:NodeShape ;"
+                " sh:targetNode <https://mini.example.org/id/x> ;"
+                f' sh:sparql [ sh:select "SELECT $this WHERE {{ {call} }}" ] .\n'
+            )
+        shown = "shapes/mini-shapes.ttl"
+    result = run_kg("build", "--project", project)
+    assert result.returncode == 1, result.stderr
+    assert f"{shown}: SERVICE is not allowed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert listener.settled_hits() == 0

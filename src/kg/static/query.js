@@ -24,7 +24,8 @@ function queryForm(text) {
 function cell(term) {
   const td = document.createElement("td");
   if (!term) return td;
-  if (term.type === "uri") {
+  if (term.type === "uri" && /^https?:\/\//i.test(term.value)) {
+    // only web IRIs become links: a javascript: or data: IRI in a result stays text
     const link = document.createElement("a");
     link.href = term.value;
     link.textContent = term.value;
