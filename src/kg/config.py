@@ -268,6 +268,13 @@ SPECS: tuple[SettingSpec, ...] = (
         "Processes that validate article batches in parallel (0: one per CPU core).",
     ),
     SettingSpec(
+        "max_source",
+        "build",
+        _count,
+        8_000_000,
+        "Largest project file (Turtle or article text) the build reads, in bytes (0: no limit).",
+    ),
+    SettingSpec(
         "known_wrong_links",
         "links",
         _iri_list,
@@ -315,6 +322,7 @@ class Settings:
     rate_limit: int
     rate_limit_exempt: tuple[str, ...]
     workers: int
+    max_source: int
     known_wrong_links: tuple[str, ...]
     service_allowlist: tuple[str, ...]
 

@@ -60,7 +60,7 @@ def assemble(
 def article_graph(project: Project, article: Article) -> GraphSource:
     """The curator's facts plus the text layer derived from the source text."""
     shown = project.relative(article.graph_path)
-    triples = parse_turtle(article.graph_path, shown_as=shown)
+    triples = parse_turtle(article.graph_path, shown_as=shown, max_bytes=project.max_source)
     subject = ox.NamedNode(article.iri)
     if not any(t.subject == subject for t in triples):
         raise DataError(
@@ -68,7 +68,8 @@ def article_graph(project: Project, article: Article) -> GraphSource:
             hint="the graph of data/articles/{slug}/ must state the article's type, title "
             "and publisher with the article IRI as subject",
         )
-    text = read_text(article.text_path, shown_as=project.relative(article.text_path))
+    text_shown = project.relative(article.text_path)
+    text = read_text(article.text_path, shown_as=text_shown, max_bytes=project.max_source)
     vocabulary = namespaces.ontology_namespace(project.base_iri)
     triples += text_layer(article.iri, text, vocabulary=vocabulary)
     return GraphSource(article.iri, ARTICLE, triples, ((article.graph_path, shown),))
@@ -77,7 +78,8 @@ def article_graph(project: Project, article: Article) -> GraphSource:
 def from_files(project: Project, iri: str, kind: str, paths: Iterable[Path]) -> GraphSource:
     """One graph made of several files (the ontology, the shapes, the entities)."""
     files = tuple((p, project.relative(p)) for p in paths)
-    triples = [t for path, shown in files for t in parse_turtle(path, shown_as=shown)]
+    limit = project.max_source
+    triples = [t for p, shown in files for t in parse_turtle(p, shown_as=shown, max_bytes=limit)]
     return GraphSource(iri, kind, triples, files)
 
 

@@ -53,6 +53,7 @@ class Project:
     federated_query_files: tuple[Path, ...]
     entities_file: Path | None
     articles: tuple[Article, ...]
+    max_source: int = 0  # the largest file the build reads (the max_source setting)
 
     @property
     def example_query_files(self) -> tuple[Path, ...]:
@@ -96,6 +97,7 @@ def load_project(settings: Settings) -> Project:
         federated_query_files=tuple(sorted((root / "sparql" / "federated").glob("*.rq"))),
         entities_file=entities if entities.is_file() else None,
         articles=_articles(root, settings.base_iri),
+        max_source=settings.max_source,
     )
 
 

@@ -1,5 +1,11 @@
 """Project source files: parse them with errors that point at file:line:column, and
 find the line where a node is defined so validation problems can point there too.
+
+Files come from curators but are parsed whole, so a few cheap checks run first:
+a size cap (``max_source``), a refusal of RDF/XML and JSON-LD (kg reads Turtle;
+an RDF/XML DOCTYPE could declare an entity bomb that pyoxigraph expands), and a
+nesting cap (pyoxigraph reads 100,000 levels, but the dumps' blank node
+canonicalisation slows down steeply with long chains of blank nodes).
 """
 
 from __future__ import annotations
@@ -8,28 +14,123 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import RdfSyntaxError, SourceLocation
+from kg.errors import DataError, RdfSyntaxError, SourceLocation
 
 _PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I | re.M)
 
+MAX_NESTING = 64
+"""Deepest nesting of ``[ ]`` and ``( )`` read in a Turtle file (README: limits)."""
+PARSER_TOKEN_BYTES = 16 * 1024 * 1024
+"""pyoxigraph buffers a whole token (a literal, an IRI) and refuses a longer one."""
 
-def parse_turtle(path: Path, *, shown_as: Path | None = None) -> list[ox.Triple]:
+# what can hide a bracket: comments, strings, IRIs and escapes; brackets themselves last
+_HIDING = rb"""
+    \#[^\n]*
+  | \"\"\"[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*\"\"\"
+  | '''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''
+  | "[^"\\\n]*(?:\\.[^"\\\n]*)*"
+  | '[^'\\\n]*(?:\\.[^'\\\n]*)*'
+  | <[^<>"{}|^`\\\x00-\x20]*>
+  | \\.
+"""
+_HIDERS = re.compile(_HIDING, re.X | re.S)
+_TOKENS = re.compile(_HIDING + rb"| [\[\]()]", re.X | re.S)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]()")
+_STEP = {ord("["): 1, ord("("): 1, ord("]"): -1, ord(")"): -1}
+# starts no Turtle file can have (an IRI holds no space; Turtle has no braces, nor "[[")
+_XML = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml\s|<!DOCTYPE|<!--|<rdf:RDF\s)")
+_JSON = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:\{|\[\s*[\[{])")
+
+
+def parse_turtle(
+    path: Path, *, shown_as: Path | None = None, max_bytes: int | None = None
+) -> list[ox.Triple]:
     """Every triple of a Turtle file; a syntax error becomes ``RdfSyntaxError`` with its place."""
     location_path = shown_as or path
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RdfSyntaxError(SourceLocation(location_path), f"cannot read: {exc}") from None
+    raw = read_source(path, shown_as=location_path, max_bytes=max_bytes)
+    _refuse_other_syntax(raw, location_path)
+    _refuse_deep_nesting(raw, location_path)
     try:
         return [quad.triple for quad in ox.parse(raw, format=ox.RdfFormat.TURTLE)]
     except SyntaxError as exc:
         detail = exc.msg.replace("Parser error ", "").strip()
         location = SourceLocation(location_path, exc.lineno, exc.offset)
         raise RdfSyntaxError(location, detail) from None
+    except MemoryError as exc:
+        if "maximal size" not in str(exc):  # the machine's memory, not the parser's buffer
+            raise
+        raise RdfSyntaxError(
+            _long_token(raw, location_path),
+            f"a literal or IRI longer than {PARSER_TOKEN_BYTES // 2**20} MiB, the most the "
+            "parser reads; put long content in a file of its own and link to it",
+        ) from None
+
+
+def read_source(path: Path, *, shown_as: Path, max_bytes: int | None = None) -> bytes:
+    """A source file's bytes, refused before reading when larger than ``max_bytes``."""
+    try:
+        size = path.stat().st_size
+        if max_bytes and size > max_bytes:
+            raise DataError(
+                f"{shown_as}: {size:,} bytes, more than the {max_bytes:,} kg reads in one file",
+                hint="split the file (an article per folder) or raise max_source "
+                "(--max-source, KG_MAX_SOURCE); see README: limits",
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{shown_as}: cannot read: {exc}") from None
+
+
+def _refuse_other_syntax(raw: bytes, shown_as: Path) -> None:
+    """RDF/XML and JSON-LD in a .ttl file fail as Turtle anyway; say what to do instead."""
+    for pattern, name in ((_XML, "RDF/XML"), (_JSON, "JSON-LD")):
+        if pattern.match(raw):
+            raise RdfSyntaxError(
+                SourceLocation(shown_as, 1, 1),
+                f"this is {name}, not Turtle: kg reads project files as Turtle only "
+                "and never expands XML entities; convert the file to Turtle",
+            )
+
+
+def nesting_depth(raw: bytes) -> int:
+    """How deeply ``[ ]`` and ``( )`` nest outside comments, strings and IRIs."""
+    brackets = _HIDERS.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    return max(accumulate(brackets, lambda depth, b: depth + _STEP[b], initial=0))
+
+
+def _refuse_deep_nesting(raw: bytes, shown_as: Path) -> None:
+    if raw.count(b"[") + raw.count(b"(") <= MAX_NESTING or nesting_depth(raw) <= MAX_NESTING:
+        return  # the first test is free and settles almost every file
+    depth = 0
+    for match in _TOKENS.finditer(raw):  # again, slowly, to say where
+        token = match.group()
+        depth += _STEP[token[0]] if len(token) == 1 else 0  # one byte: a bracket
+        if depth > MAX_NESTING:
+            raise DataError(
+                f"{_place(raw, match.start(), shown_as)}: brackets nest more than "
+                f"{MAX_NESTING} levels deep",
+                hint="no real data nests more than a few levels: give the inner nodes "
+                "IRIs of their own and describe them in separate statements",
+            )
+
+
+def _long_token(raw: bytes, shown_as: Path) -> SourceLocation:
+    """Where the first token too long for the parser starts (or just the file)."""
+    for match in _HIDERS.finditer(raw):
+        if match.end() - match.start() > PARSER_TOKEN_BYTES:
+            return _place(raw, match.start(), shown_as)
+    return SourceLocation(shown_as)
+
+
+def _place(raw: bytes, offset: int, shown_as: Path) -> SourceLocation:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return SourceLocation(shown_as, raw.count(b"\n", 0, offset) + 1, column)
 
 
 @dataclass

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from kg import namespaces
 from kg.errors import DataError
+from kg.sources import read_source
 
 ABBREVIATIONS = frozenset(
     {
@@ -104,9 +105,9 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def read_text(path: Path, *, shown_as: Path | None = None) -> str:
+def read_text(path: Path, *, shown_as: Path | None = None, max_bytes: int | None = None) -> str:
     """A source text exactly as stored (no newline translation, so offsets match the file)."""
-    raw = path.read_bytes()
+    raw = read_source(path, shown_as=shown_as or path, max_bytes=max_bytes)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
