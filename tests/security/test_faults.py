@@ -52,9 +52,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def mini(mini_project: Path) -> Iterator[Served]:
     built = run_kg("build", cwd=mini_project)
     assert built.returncode == EXIT_OK, built.stderr
-    server = start_server(mini_project)
-    yield Served(mini_project, server)
-    stop_server(server)
+    served = Served(mini_project, start_server(mini_project))
+    yield served
+    stop_server(served.server)  # the one running at the end: a test may restart it
 
 
 def kill_midway(command: str, project: Path, link: Path, delay: float) -> None:
