@@ -219,8 +219,7 @@ SPECS: tuple[SettingSpec, ...] = (
         "server",
         _count,
         32_768,
-        "Longest request URL (path and query string) in bytes; longer gets 414: "
-        "POST long queries.",
+        "Longest request URL (path and query string) in bytes; longer gets 414: POST long queries.",
     ),
     SettingSpec(
         "query_workers",
