@@ -131,6 +131,14 @@ HOSTILE_GRAPHS = {
         f":5:{17 + MAX_NESTING * 2}: brackets nest more than {MAX_NESTING} levels deep",
     ),
     "deep JSON-LD": (deep_json_ld(), ":1:1: syntax error: this is JSON-LD"),
+    "a flat chain of blank nodes": (
+        PREFIXES + "".join(f"_:b{i} rdfs:seeAlso _:b{i + 1} .\n" for i in range(500)),
+        ": 501 blank nodes refer to one another",
+    ),
+    "a long list": (
+        PREFIXES + ":x rdfs:comment (" + ' "same"' * 500 + " ) .\n",
+        ": 500 blank nodes refer to one another",
+    ),
 }
 
 
