@@ -48,7 +48,7 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: install $(BENCH_STAMP)
 	$(BIN)/python bench/dump_bench.py --triples $(TRIPLES)
-	if [ -f bench/build_bench.py ]; then $(BIN)/python bench/build_bench.py; fi
+	$(BIN)/python bench/build_bench.py --articles 1000,10000
 	$(BIN)/python bench/http_bench.py --articles $(ARTICLES)
 
 clean:

@@ -13,10 +13,10 @@ from tests.conftest import KG
 ARTICLE = "data/articles/first-article"
 
 
-def add_articles(project: Path, count: int) -> None:
+def add_articles(project: Path, count: int, *, start: int = 0) -> None:
     """Copies of the mini article, enough to make validation take a few seconds."""
     source = project / ARTICLE
-    for number in range(count):
+    for number in range(start, start + count):
         target = project / f"data/articles/copy-{number:04d}"
         target.mkdir(parents=True)
         (target / "text.txt").write_bytes((source / "text.txt").read_bytes())

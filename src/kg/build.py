@@ -21,6 +21,7 @@ from kg import __version__
 from kg.config import Settings
 from kg.dataset import assemble
 from kg.errors import ValidationFailed
+from kg.incremental import copy_store, previous_build, queries_key, write_manifest
 from kg.links import Coverage, check_against_extract, check_links, coverage, read_links
 from kg.loading import ValidationCache, cache_path, load_and_check, shared_key
 from kg.project import Project, load_project
@@ -57,20 +58,30 @@ class BuildResult:
         )
 
 
-def build(settings: Settings, *, progress: bool | None = None) -> BuildResult:
-    """Build, validate and publish the project's dataset into the store."""
+def build(settings: Settings, *, progress: bool | None = None, full: bool = False) -> BuildResult:
+    """Build, validate and publish the project's dataset into the store.
+
+    Starts from the last build's store when only articles changed (``kg.incremental``);
+    ``full`` builds from nothing.
+    """
     started = time.perf_counter()
     project = load_project(settings)
     queries = load_queries(project.query_files)
-    cache = ValidationCache.load(cache_path(settings), shared_key(project))
+    shared = shared_key(project)
+    cache = ValidationCache.load(cache_path(settings), shared)
     link = local_store(settings)  # a build writes a local store, never into a server's URL
+    gates = queries_key(queries)
+    previous = None if full else previous_build(link, shared, gates)
     build_dir = new_build_dir(link)
     try:
-        store = ox.Store(str(build_dir / DATABASE_DIR))
+        database = build_dir / DATABASE_DIR
+        store = copy_store(previous, database) if previous else ox.Store(str(database))
         report = load_and_check(settings, project, queries, store, bulk=True, cache=cache,
-                                progress=progress)  # fmt: skip
+                                previous=previous, progress=progress)  # fmt: skip
         if not report.conforms:
             raise ValidationFailed(report)
+        keys = {a.iri: cache.conforming[a.iri] for a in project.articles}
+        write_manifest(build_dir, shared=shared, queries=gates, articles=keys)
         counts = _counts(store, project)
         del store
         gc.collect()  # closes the database before others open it

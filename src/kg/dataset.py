@@ -72,7 +72,12 @@ def article_graph(project: Project, article: Article) -> GraphSource:
     text = read_text(article.text_path, shown_as=text_shown, max_bytes=project.max_source)
     vocabulary = namespaces.ontology_namespace(project.base_iri)
     triples += text_layer(article.iri, text, vocabulary=vocabulary)
-    return GraphSource(article.iri, ARTICLE, triples, ((article.graph_path, shown),))
+    return GraphSource(article.iri, ARTICLE, triples, article_files(project, article))
+
+
+def article_files(project: Project, article: Article) -> tuple[tuple[Path, Path], ...]:
+    """The files an article's problems can point at (its text layer has no lines)."""
+    return ((article.graph_path, project.relative(article.graph_path)),)
 
 
 def from_files(project: Project, iri: str, kind: str, paths: Iterable[Path]) -> GraphSource:
@@ -83,20 +88,34 @@ def from_files(project: Project, iri: str, kind: str, paths: Iterable[Path]) -> 
     return GraphSource(iri, kind, triples, files)
 
 
-def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
-    """Copy triples into an rdflib Graph (for pySHACL), term by term without re-parsing."""
-    graph = Graph()
+def to_rdflib(
+    triples: Iterable[ox.Triple],
+    *,
+    into: Graph | None = None,
+    iris: dict[str, URIRef] | None = None,
+) -> Graph:
+    """Copy triples into an rdflib Graph (for pySHACL), term by term without re-parsing.
+
+    ``iris`` keeps one ``URIRef`` per IRI across calls: building the terms is most of
+    the cost of a data graph, and the same classes and predicates recur in every triple.
+    """
+    graph = Graph() if into is None else into
     add = graph.add
+    cache: dict[str, URIRef] = {} if iris is None else iris
     for triple in triples:
-        add((_term(triple.subject), _term(triple.predicate), _term(triple.object)))
+        add((_term(triple.subject, cache), _term(triple.predicate, cache),
+             _term(triple.object, cache)))  # fmt: skip
     return graph
 
 
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal, iris: dict[str, URIRef]) -> Node:
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        iri = iris.get(term.value)
+        if iri is None:
+            iri = iris[term.value] = URIRef(term.value)
+        return iri
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return Literal(term.value, datatype=_term(term.datatype, iris))

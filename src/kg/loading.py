@@ -29,7 +29,17 @@ from tqdm import tqdm
 
 from kg import __version__
 from kg.config import Settings
-from kg.dataset import ENTITIES, ONTOLOGY, SHAPES, GraphSource, article_graph, from_files
+from kg.dataset import (
+    ARTICLE,
+    ENTITIES,
+    ONTOLOGY,
+    SHAPES,
+    GraphSource,
+    article_files,
+    article_graph,
+    from_files,
+)
+from kg.incremental import SCOPE_LIMIT, Previous, neighbourhood
 from kg.links import check_links, read_links
 from kg.project import Article, Project
 from kg.queries import StoredQuery
@@ -104,9 +114,14 @@ def load_and_check(
     *,
     bulk: bool,
     cache: ValidationCache,
+    previous: Previous | None = None,
     progress: bool | None = None,
 ) -> ValidationReport:
-    """Load every graph into ``store`` and return everything that gates a build."""
+    """Load every graph into ``store`` and return everything that gates a build.
+
+    With ``previous``, ``store`` is a copy of the last build's store
+    (``kg.incremental``): only the articles whose content changed are replaced.
+    """
     ontology = from_files(project, project.ontology_graph, ONTOLOGY, project.ontology_files)
     shapes = from_files(project, project.shapes_graph, SHAPES, project.shape_files)
     shapes_without_outbound(shapes)
@@ -115,16 +130,20 @@ def load_and_check(
     if project.entities_file:
         entities = from_files(project, project.entities_graph, ENTITIES, (project.entities_file,))
         shared.append(entities)
-    _load(store, shared, bulk=bulk)
-    reports = [validate_shacl([entities], shapes=shapes, shared=[ontology])] if entities else []
-    articles, article_report = _articles(
-        settings, project, store, shared, bulk=bulk, cache=cache, progress=progress
-    )
+    reports = []
+    if previous is None:  # else they are in the copied store and conformed there
+        _load(store, shared, bulk=bulk)
+        if entities:
+            reports.append(validate_shacl([entities], shapes=shapes, shared=[ontology]))
+    articles, article_report, scope = _articles(
+        settings, project, store, shared, bulk=bulk, cache=cache, previous=previous,
+        progress=progress,
+    )  # fmt: skip
     locate_in = [*articles, *shared]
     links = read_links(store, settings.base_iri)
     reports += [
         article_report,
-        check_violation_queries(store, queries, sources=locate_in),
+        check_violation_queries(store, queries, sources=locate_in, graphs=scope),
         check_links(links, known_wrong=settings.known_wrong_links, locate=locator(locate_in)),
     ]
     return merge(*reports)
@@ -138,19 +157,77 @@ def _articles(
     *,
     bulk: bool,
     cache: ValidationCache,
+    previous: Previous | None,
     progress: bool | None,
-) -> tuple[list[GraphSource], ValidationReport]:
-    """Parse, load and validate the articles; returns their files (not triples) and problems."""
+) -> tuple[list[GraphSource], ValidationReport, list[str] | None]:
+    """Parse, load and validate the articles that need it.
+
+    Returns every article's files (not triples), the problems, and the graphs the
+    violation queries must see (None: all of them).
+    """
+    report = ValidationReport()
+    keys = {a.iri: article_key(a) for a in project.articles}
+    kept = previous.articles if previous else {}
+    todo = [a for a in project.articles if kept.get(a.iri) != keys[a.iri]]
+    changed = [a.iri for a in todo] + [iri for iri in kept if iri not in keys]
+    scope = _scope(store, project, changed, shared, previous, before=True)
+    for iri in changed:
+        if iri in kept:
+            store.remove_graph(ox.NamedNode(iri))
+    report.checked["articles unchanged since the last build"] += len(project.articles) - len(todo)
+    cache.conforming.update({a.iri: keys[a.iri] for a in project.articles if a not in todo})
+    _validate_articles(settings, project, todo, keys, store, shared, report,
+                       bulk=bulk, cache=cache, progress=progress)  # fmt: skip
+    after = _scope(store, project, changed, shared, previous, before=False)
+    outlines = [
+        GraphSource(a.iri, ARTICLE, [], article_files(project, a)) for a in project.articles
+    ]
+    report.problems = located(report.problems, [*outlines, *shared])
+    return outlines, report, None if scope is None or after is None else sorted(scope | after)
+
+
+def _scope(
+    store: ox.Store,
+    project: Project,
+    changed: list[str],
+    shared: list[GraphSource],
+    previous: Previous | None,
+    *,
+    before: bool,
+) -> set[str] | None:
+    """What the gates must see of the changed articles, before or after the change."""
+    if previous is None or not previous.same_queries:
+        return None
+    names = {g.iri for g in shared}
+    graphs = [iri for iri in changed if (iri in previous.articles) == before or not before]
+    limit = max(1, int(SCOPE_LIMIT * len(project.articles)))
+    found = neighbourhood(store, graphs, shared=names, limit=limit)
+    return None if found is None else found | names
+
+
+def _validate_articles(
+    settings: Settings,
+    project: Project,
+    todo: list[Article],
+    keys: dict[str, str],
+    store: ox.Store,
+    shared: list[GraphSource],
+    report: ValidationReport,
+    *,
+    bulk: bool,
+    cache: ValidationCache,
+    progress: bool | None,
+) -> None:
+    """Parse and load ``todo``; SHACL-validate those the cache does not know, in batches."""
     ontology, shapes, *rest = shared
-    workers = settings.workers or _auto_workers(project)
+    fresh = [a for a in todo if cache.conforming.get(a.iri) != keys[a.iri]]
+    workers = settings.workers or _auto_workers(fresh)
     checker = ShaclBatches(shapes=shapes, ontology=ontology, entities=rest[0] if rest else None,
                            workers=workers)  # fmt: skip
-    report = ValidationReport()
-    outlines: list[GraphSource] = []
     pending: deque[tuple[list[tuple[GraphSource, str]], Future[list[Problem]]]] = deque()
     batch: list[tuple[GraphSource, str]] = []
     to_load: list[GraphSource] = []
-    batch_size = 0
+    batch_size = load_size = 0
 
     def settle(limit: int, tick: Any) -> None:
         while len(pending) > limit:
@@ -159,21 +236,20 @@ def _articles(
             tick(len(done))
 
     try:
-        with _progress(len(project.articles), progress) as tick:
-            for article in project.articles:
+        with _progress(len(todo), progress) as tick:
+            for article in todo:
                 source = article_graph(project, article)
-                outlines.append(GraphSource(source.iri, source.kind, [], source.files))
                 to_load.append(source)
-                key = article_key(article)
-                if cache.conforming.get(source.iri) == key:
+                load_size += len(source.triples)
+                if cache.conforming.get(source.iri) == keys[article.iri]:
                     report.checked["articles unchanged since the last build"] += 1
                     tick(1)
                 else:
-                    batch.append((source, key))
+                    batch.append((source, keys[article.iri]))
                     batch_size += len(source.triples)
-                if sum(len(s.triples) for s in to_load) >= BATCH_TRIPLES:
+                if load_size >= BATCH_TRIPLES:
                     _load(store, to_load, bulk=bulk)
-                    to_load = []
+                    to_load, load_size = [], 0
                 if batch_size >= BATCH_TRIPLES:
                     pending.append((batch, checker.submit([s for s, _ in batch])))
                     batch, batch_size = [], 0
@@ -184,13 +260,11 @@ def _articles(
             settle(0, tick)
     finally:
         checker.close()
-    report.problems = located(report.problems, [*outlines, *shared])
-    return outlines, report
 
 
-def _auto_workers(project: Project) -> int:
+def _auto_workers(articles: list[Article]) -> int:
     """One per core for a corpus, none extra for a few articles (processes take time to start)."""
-    size = sum(a.graph_path.stat().st_size for a in project.articles) // 40  # ~40 bytes/triple
+    size = sum(a.graph_path.stat().st_size for a in articles) // 40  # ~40 bytes/triple
     return max(1, os.cpu_count() or 1) if size >= PARALLEL_FROM else 1
 
 

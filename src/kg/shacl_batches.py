@@ -23,7 +23,8 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.dataset import GraphSource
+from kg.dataset import GraphSource, to_rdflib
+from kg.shacl_tuning import prepare
 from kg.validate import Problem, shacl_problems
 
 BATCH_TRIPLES = 20_000  # about 200 synthetic articles: amortises pySHACL's fixed cost
@@ -38,6 +39,7 @@ class _Context:
     parents: dict
     ontology: list[tuple]
     entities: dict[URIRef, list[tuple]]
+    iris: dict[str, URIRef]  # one term per IRI, shared by every batch of the process
 
 
 _context: _Context | None = None
@@ -45,16 +47,23 @@ _context: _Context | None = None
 
 def _setup(shapes_nt: bytes, ontology_nt: bytes, entities_nt: bytes) -> None:
     global _context
-    shapes = Graph().parse(data=shapes_nt, format="nt")
+    iris: dict[str, URIRef] = {}
+    shapes, parents = prepare(_graph(shapes_nt, iris))
     entities: dict[URIRef, list[tuple]] = defaultdict(list)
-    for triple in Graph().parse(data=entities_nt, format="nt"):
+    for triple in _graph(entities_nt, iris):
         entities[triple[0]].append(triple)
     _context = _Context(
         shapes=shapes,
-        parents={prop: shape for shape, prop in shapes.subject_objects(SH.property)},
-        ontology=list(Graph().parse(data=ontology_nt, format="nt")),
+        parents=parents,
+        ontology=list(_graph(ontology_nt, iris)),
         entities=dict(entities),
+        iris=iris,
     )
+
+
+def _graph(ntriples: bytes, iris: dict[str, URIRef], into: Graph | None = None) -> Graph:
+    parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return to_rdflib((q.triple for q in parsed), into=into, iris=iris)
 
 
 def _validate(batch: Sequence[tuple[str, bytes]]) -> list[Problem]:
@@ -62,7 +71,7 @@ def _validate(batch: Sequence[tuple[str, bytes]]) -> list[Problem]:
     assert _context is not None, "call _setup first"
     data = Graph()
     for _, ntriples in batch:
-        data.parse(data=ntriples, format="nt")  # straight in: copying triples costs as much
+        _graph(ntriples, _context.iris, into=data)
     articles = {iri for iri, _ in batch}
     for triple in _referenced_entities(data):
         data.add(triple)

@@ -24,6 +24,7 @@ from kg.dataset import GraphSource, to_rdflib
 from kg.errors import DataError, SourceLocation
 from kg.queries import StoredQuery, is_violation_query
 from kg.querytext import inspect_query
+from kg.shacl_tuning import prepare
 from kg.sources import SourceIndex
 from kg.store import run_query
 
@@ -164,8 +165,7 @@ def validate_shacl(
 ) -> ValidationReport:
     """SHACL-validate each graph in ``graphs`` together with the ``shared`` graphs."""
     report = ValidationReport()
-    shapes_graph = to_rdflib(shapes.triples)
-    parents = {prop: shape for shape, prop in shapes_graph.subject_objects(SH.property)}
+    shapes_graph, parents = prepare(to_rdflib(shapes.triples))
     shared_triples = [t for g in shared for t in g.triples]
     for source in graphs:
         data = to_rdflib([*source.triples, *shared_triples])
@@ -225,9 +225,18 @@ def _locate(iri: str, indexes: list[SourceIndex]) -> SourceLocation | None:
 
 
 def check_violation_queries(
-    store: ox.Store, queries: Sequence[StoredQuery], *, sources: Sequence[GraphSource]
+    store: ox.Store,
+    queries: Sequence[StoredQuery],
+    *,
+    sources: Sequence[GraphSource],
+    graphs: Sequence[str] | None = None,
 ) -> ValidationReport:
-    """Run each ``*-violation.rq``; every row it returns is a problem."""
+    """Run each ``*-violation.rq``; every row it returns is a problem.
+
+    ``graphs`` limits the queries to those named graphs (as their default graph and
+    their named graphs), for a rebuild that knows where a violation can be.
+    """
+    names = None if graphs is None else [ox.NamedNode(g) for g in graphs]
     report = ValidationReport()
     indexes = [SourceIndex(p, s) for g in sources for p, s in g.files]
     for query in queries:
@@ -235,7 +244,7 @@ def check_violation_queries(
             continue
         refuse_outbound(query.text, f"sparql/{query.path.name}")
         report.checked["violation queries"] += 1
-        solutions = run_query(store, query.text)
+        solutions = run_query(store, query.text, default_graph=names, named_graphs=names)
         variables = solutions.variables
         for solution in solutions:
             bound = {v.value: solution[v] for v in variables if solution[v] is not None}
