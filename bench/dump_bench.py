@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from results import machine, preamble, write_section
 
 HERE = Path(__file__).resolve().parent
 BASE = "https://bench.example.org/"
@@ -224,6 +225,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--triples", default="1000000", help="comma-separated sizes")
     parser.add_argument("--articles", help="comma-separated corpus sizes (bench/generate.py)")
+    parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap")
     parser.add_argument("--child", choices=("generate", "reference", "kg"), help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -236,8 +238,10 @@ def main() -> None:
         child(args.child, args.project, args.tracemalloc)
         return
 
-    print("| quads | run | time (s) | CPU (s) | peak RSS (MB) | ratio time | ratio RSS |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    lines = ["## Measured", "", *preamble(machine()),
+             "| quads | run | time (s) | CPU (s) | peak RSS (MB) | ratio time | ratio RSS |",
+             "|---:|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    say = lines.append
     sizes = [("articles", int(n)) for n in args.articles.split(",")] if args.articles else [
         ("triples", int(n)) for n in args.triples.split(",")]  # fmt: skip
     for kind, size in sizes:
@@ -252,17 +256,21 @@ def main() -> None:
                 output = subprocess.run(generate, check=True, capture_output=True, text=True)
                 quads = json.loads(output.stdout.strip().splitlines()[-1])["quads"]
             label = f"{size:,} articles" if kind == "articles" else f"{quads:,} quads"
-            print(f"<!-- {label}: {quads} quads, made in {time.perf_counter() - started:.1f} s -->")
+            say(f"<!-- {label}: {quads} quads, made in {time.perf_counter() - started:.1f} s -->")
             reference = measure("reference", project, args.tracemalloc)
             ours = measure("kg", project, args.tracemalloc)
             for name, result in (("Store.dump N-Quads", reference), ("kg dump", ours)):
-                print(row(quads, name, result, reference))
+                say(row(quads, name, result, reference))
             for phase, numbers in ours["phases"].items():
-                print(f"<!-- kg dump phase {phase}: {numbers['seconds']:.1f} s, "
-                      f"peak RSS so far {numbers['peak_rss_mb']:.0f} MB -->")  # fmt: skip
+                say(f"<!-- kg dump phase {phase}: {numbers['seconds']:.1f} s, "
+                    f"peak RSS so far {numbers['peak_rss_mb']:.0f} MB -->")  # fmt: skip
             dist = Path(_settings(project).dist)
             files = {p.name: p.stat().st_size for p in dist.iterdir() if p.is_file()}
-            print(f"<!-- dist/ sizes: {json.dumps(files)} -->")
+            say(f"<!-- dist/ sizes: {json.dumps(files)} -->")
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section("dump_bench.py", "\n".join(lines))
+        print("wrote the dump section of bench/RESULTS.md", file=sys.stderr)
 
 
 if __name__ == "__main__":
