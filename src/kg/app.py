@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg import __version__, formats
 from kg.config import Settings
@@ -69,16 +69,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                        on_limited=lambda *args: _answer_error(kg_error, *args))  # fmt: skip
     app.add_middleware(UrlLimit, max_bytes=settings.max_url,
                        on_refused=lambda *args: _answer_error(kg_error, *args))  # fmt: skip
-    app.add_middleware(GZipExcept, exclude=("/dumps/",), minimum_size=GZIP_MINIMUM_BYTES,
+    app.add_middleware(OpenAndGzipped, exclude=("/dumps/",), minimum_size=GZIP_MINIMUM_BYTES,
                        compresslevel=6)  # fmt: skip
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since", "Range"],
-        expose_headers=["Content-Length", "ETag", "Last-Modified", "Retry-After", "Vary"],
-        max_age=86400,
-    )
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 
     @app.exception_handler(KgError)
@@ -160,18 +152,54 @@ _ERROR_HEADINGS = {404: "Not found", 400: "Bad request", 406: "Not acceptable",
                    503: "Unavailable"}  # fmt: skip
 
 
-class GZipExcept:
-    """Gzip for responses, except under ``exclude``: downloads keep their exact bytes,
-    their strong ETags and their byte ranges."""
+CORS = {
+    "allow_origins": ["*"],
+    "allow_methods": ["GET", "HEAD", "POST", "OPTIONS"],
+    "allow_headers": ["Accept", "Content-Type", "If-None-Match", "If-Modified-Since", "Range"],
+    "expose_headers": ["Content-Length", "ETag", "Last-Modified", "Retry-After", "Vary"],
+    "max_age": 86400,
+}
 
-    def __init__(self, app: ASGIApp, *, exclude: tuple[str, ...], **options: Any) -> None:
-        self.plain, self.gzip, self.exclude = app, GZipMiddleware(app, **options), exclude
+
+class OpenAndGzipped:
+    """CORS and gzip in one layer that costs little on the hot path (a point lookup is a
+    few hundred bytes: Starlette's two middlewares each wrapped every response).
+
+    Every response is open to any origin, ``Access-Control-Allow-Origin: *`` whether the
+    request names one or not, so no cache needs ``Vary: Origin``; preflight requests get
+    Starlette's CORS answer. Gzip only for clients that accept it, and never under
+    ``exclude``: downloads keep their exact bytes, their strong ETags and byte ranges."""
+
+    def __init__(self, app: ASGIApp, *, exclude: tuple[str, ...], **gzip: Any) -> None:
+        self.app, self.exclude = app, exclude
+        self.gzip = GZipMiddleware(app, **gzip)
+        self.preflight = CORSMiddleware(app, **CORS)
+        exposed = ", ".join(CORS["expose_headers"]).encode()
+        self.open = [(b"access-control-allow-origin", b"*"),
+                     (b"access-control-expose-headers", exposed)]  # fmt: skip
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(self.exclude):
-            await self.plain(scope, receive, send)
-        else:
-            await self.gzip(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        gzip = preflight = False
+        for name, value in scope["headers"]:
+            if name == b"accept-encoding":
+                gzip = b"gzip" in value
+            elif name == b"access-control-request-method":
+                preflight = scope["method"] == "OPTIONS"
+        if preflight:
+            await self.preflight(scope, receive, send)
+            return
+        excluded = scope["path"].startswith(self.exclude)
+        extra = self.open if gzip or excluded else [*self.open, (b"vary", b"Accept-Encoding")]
+
+        async def send_opened(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), *extra]
+            await send(message)
+
+        await (self.gzip if gzip and not excluded else self.app)(scope, receive, send_opened)
 
 
 def _status_error(status: int) -> KgError:

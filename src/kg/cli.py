@@ -308,6 +308,7 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"kg: serving {settings.store} at http://{settings.host}:{settings.port}/sparql",
           file=sys.stderr)  # fmt: skip
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
+                http="h11",  # bounded (kg.urllimit); httptools cannot parse a URL over 64 KiB
                 h11_max_incomplete_event_size=parser_buffer(settings.max_url))  # fmt: skip
     return EXIT_OK
 

@@ -24,11 +24,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.errors import DataError
-from kg.validate import Problem, ValidationReport
+
+if TYPE_CHECKING:  # kg.validate brings pySHACL and rdflib: not into `kg serve`
+    from kg.validate import ValidationReport
 
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -101,6 +104,8 @@ def check_links(
     links: Sequence[Link], *, known_wrong: Iterable[str] = (), locate=None
 ) -> ValidationReport:
     """Every rule but ``exists``; ``locate(iri)`` gives the place an entity is written."""
+    from kg.validate import Problem, ValidationReport
+
     report = ValidationReport()
     report.checked["links"] = len(links)
     wrong = set(known_wrong)
@@ -141,6 +146,8 @@ def check_links(
 
 def check_against_extract(links: Sequence[Link], extract: Path) -> ValidationReport:
     """Targets must exist in the local N-Triples extract; labels should agree."""
+    from kg.validate import Problem, ValidationReport
+
     labels: dict[str, set[str]] = defaultdict(set)
     subjects: set[str] = set()
     try:

@@ -166,3 +166,45 @@ def where_group_start(text: str) -> int:
             if depth == 0 and form == "CONSTRUCT":
                 template_done = True
     raise ValueError("the query has no WHERE group to bind parameters in")
+
+
+def union_branch_starts(text: str) -> list[int]:
+    """The index just after the ``{`` of each UNION branch directly in the outermost
+    WHERE group (not a subquery's: a VALUES block cannot open one).
+
+    Oxigraph 0.5 does not carry a binding made at the start of the WHERE group into
+    the branches of a UNION: each branch runs over the whole store and is joined with
+    the binding afterwards. ``store.with_values`` binds in each branch as well."""
+    starts: list[int] = []
+    groups: list[tuple[int, bool]] = []  # (index after "{", preceded by UNION) at depth 1
+    depth, previous, pending = 1, "", None
+    tokens = _TOKEN.finditer(text, where_group_start(text))
+    for match in tokens:
+        kind, value = match.lastgroup, match.group()
+        if kind == "comment":
+            continue
+        word = value.upper() if kind == "word" else ""
+        if pending is not None:  # the token after a depth-1 group closed
+            start, after_union = pending
+            if after_union or word == "UNION":
+                starts.append(start)
+            pending = None
+        if kind == "other" and value == "{":
+            if depth == 1:
+                groups.append((match.end(), previous == "UNION"))
+            depth += 1
+        elif kind == "other" and value == "}":
+            depth -= 1
+            if depth == 0:
+                break
+            if depth == 1 and groups:
+                pending = groups.pop()
+        previous = word
+    return [s for s in starts if _first_word(text, s) != "SELECT"]
+
+
+def _first_word(text: str, at: int) -> str:
+    for match in _TOKEN.finditer(text, at):
+        if match.lastgroup != "comment":
+            return match.group().upper() if match.lastgroup == "word" else ""
+    return ""

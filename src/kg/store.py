@@ -10,7 +10,8 @@ build; the previous build is kept one generation so running servers can finish
 with it.
 
 ``EmbeddedStore`` opens the current build read-only and reopens when the link
-moves, so ``kg serve`` picks up a new build without a restart.
+moves (it looks every ``LINK_CHECK_SECONDS``), so ``kg serve`` picks up a new build
+without a restart.
 
 Everything that serves the dataset (the SPARQL router, the pages, the
 reconciliation service, the CLI's queries) sees a store only through the small
@@ -35,7 +36,7 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.errors import EnvironmentProblem, QuerySyntaxError, UsageError
-from kg.querytext import where_group_start
+from kg.querytext import union_branch_starts, where_group_start
 
 if TYPE_CHECKING:
     from kg.pool import QueryRunner
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 DATABASE_DIR = "oxigraph"
 BUILD_INFO = "build.json"
 COMPLETE_MARKER = ".complete"
+LINK_CHECK_SECONDS = 0.2  # how soon a server sees a build made by another process
+_published = 0  # builds published by this process: open stores look at the link again
 
 
 def builds_dir(link: Path) -> Path:
@@ -73,6 +76,8 @@ def publish_build(link: Path, build: Path, info: Mapping[str, Any]) -> None:
     temp_link.unlink(missing_ok=True)
     temp_link.symlink_to(os.path.relpath(build, link.parent))
     os.replace(temp_link, link)
+    global _published
+    _published += 1
     _remove_stale_builds(link, keep={build.resolve(), previous})
 
 
@@ -132,9 +137,23 @@ class EmbeddedStore:
         self._target: Path | None = None
         self._store: ox.Store | None = None
         self._info: BuildInfo | None = None
+        self._seen: tuple[str | None, int] = (None, -1)  # the link's text, builds published
+        self._next_check = 0.0
         self._refresh()
 
     def _refresh(self) -> ox.Store:
+        """The current build's store. Every request asks, so the link is looked at no more
+        than every ``LINK_CHECK_SECONDS`` (or after a build in this process): resolving it
+        and checking the build's marker cost a tenth of a point lookup, and any system call
+        lets the query threads take the event loop's GIL. A build gets a new directory and
+        a new link, so the same text is the same build."""
+        store, now = self._store, time.monotonic()
+        if store is not None and now < self._next_check and self._seen[1] == _published:
+            return store
+        seen = (_link_text(self.link), _published)
+        self._next_check = now + LINK_CHECK_SECONDS
+        if store is not None and seen[0] is not None and seen == self._seen:
+            return store
         target = current_build(self.link)
         with self._lock:
             if target != self._target or self._store is None:
@@ -142,6 +161,7 @@ class EmbeddedStore:
                 info = json.loads((target / BUILD_INFO).read_text(encoding="utf-8"))
                 self._info = BuildInfo(target, info)
                 self._target = target
+            self._seen = seen
             return self._store
 
     @property
@@ -212,7 +232,10 @@ def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     The terms are pyoxigraph terms written in their canonical N-Triples form, so a
     parameter is always exactly one term. Inside the group (unlike a trailing
     VALUES, which joins after aggregation) the binding holds for every pattern;
-    unlike Oxigraph's substitutions, the variable need not be projected.
+    unlike Oxigraph's substitutions, the variable need not be projected. The block
+    also opens each branch of a UNION in that group (``union_branch_starts``), where
+    Oxigraph would otherwise match a branch against the whole store before joining: a
+    one-row VALUES joined twice is the same as joined once.
     """
     names, terms = [], []
     for name, term in bindings.items():
@@ -221,11 +244,21 @@ def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
         names.append(f"?{name}")
         terms.append(str(term))
     try:
-        at = where_group_start(sparql)
+        starts = [where_group_start(sparql), *union_branch_starts(sparql)]
     except ValueError as exc:
         raise QuerySyntaxError(str(exc)) from None
     block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
-    return sparql[:at] + block + sparql[at:]
+    for at in sorted(starts, reverse=True):
+        sparql = sparql[:at] + block + sparql[at:]
+    return sparql
+
+
+def _link_text(link: Path) -> str | None:
+    """Where the store link points, as written (None: not a symbolic link)."""
+    try:
+        return os.readlink(link)
+    except OSError:
+        return None
 
 
 def current_build(link: Path) -> Path:
