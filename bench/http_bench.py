@@ -43,10 +43,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.client
-import importlib.metadata
 import json
 import os
-import platform
 import shlex
 import shutil
 import signal
@@ -63,6 +61,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
+import results as reporting
 
 from kg.queries import is_violation_query, load_queries
 from kg.store import with_values
@@ -70,9 +69,6 @@ from kg.store import with_values
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 BIN = Path(sys.executable).parent
-RESULTS = BENCH / "RESULTS.md"
-BEGIN = "<!-- http_bench.py: begin (generated: rerun `make bench` to refresh) -->"
-END = "<!-- http_bench.py: end -->"
 SELECT_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 TURTLE = "text/turtle"
@@ -669,33 +665,18 @@ def cold_starts(project: Path, location: Path, repeats: int) -> dict[str, list[f
 # ---------------------------------------------------------------------------
 
 
-def version(package: str) -> str:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
 def machine(wrk: str) -> dict[str, str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())  # fmt: skip
-    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))  # fmt: skip
+    """bench/results.py's description, with the servers and the load generator compared."""
     oxigraph = subprocess.run([BIN / "oxigraph", "--version"], capture_output=True, text=True)
     wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split("\n")[0]
-    return {
-        "cpu": f"{os.cpu_count()} × {cpu} (nproc {len(os.sched_getaffinity(0))})",
-        "memory": f"{memory / 2**20:.1f} GiB",
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "versions": ", ".join([
-            f"kg {version('kg')}", f"pyoxigraph {version('pyoxigraph')}",
-            oxigraph.stdout.strip() or "oxigraph ?", f"rdflib {version('rdflib')}",
-            f"rdflib-endpoint {version('rdflib-endpoint')}", f"fastapi {version('fastapi')}",
-            f"uvicorn {version('uvicorn')}", wrk_version.split(" Copyright")[0],
-        ]),
-    }  # fmt: skip
+    info = reporting.machine()
+    info["cpu"] += f" (nproc {len(os.sched_getaffinity(0))})"
+    info["versions"] += ", " + ", ".join([
+        oxigraph.stdout.strip() or "oxigraph ?",
+        f"rdflib-endpoint {reporting.version('rdflib-endpoint')}",
+        wrk_version.split(" Copyright")[0],
+    ])  # fmt: skip
+    return info
 
 
 def ms(value: float | None) -> str:
@@ -719,7 +700,6 @@ def report(info: dict, results: dict[tuple[str, str], Result], single: dict,
            starts: dict[str, list[float]], problems: list[str],
            too_slow: dict[str, float]) -> str:  # fmt: skip
     lines = [
-        BEGIN,
         "# HTTP benchmark: `kg serve` beside `oxigraph serve` and rdflib-endpoint",
         "",
         f"Reproduce with `make bench`, or `{info['command']}`. What is measured and how: "
@@ -809,20 +789,7 @@ def report(info: dict, results: dict[tuple[str, str], Result], single: dict,
         lines += ["", "Problems seen (answers that differed from Oxigraph's, servers that had "
                   "to be started again):", ""]  # fmt: skip
         lines += [f"- {p}" for p in problems]
-    lines += ["", END]
     return "\n".join(lines) + "\n"
-
-
-def write_section(section: str, path: Path = RESULTS) -> None:
-    """Replace the generated section of RESULTS.md, read afresh; keep everything else."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if BEGIN in text and END in text:
-        before, rest = text.split(BEGIN, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------
@@ -909,8 +876,8 @@ def main(argv: list[str] | None = None) -> int:
                "results": {f"{w} | {s}": r.runs for (w, s), r in results.items()}}  # fmt: skip
         args.json.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
     if not args.no_write:
-        write_section(section)
-        print(f"wrote the HTTP section of {RESULTS}", file=sys.stderr)
+        reporting.write_section("http_bench.py", section)
+        print(f"wrote the HTTP section of {reporting.RESULTS}", file=sys.stderr)
     return 0
 
 
