@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from rdflib import Graph
 
 from kg.build import build
 from kg.config import Settings
@@ -106,6 +107,15 @@ def seed_store(seed_settings: Settings) -> QueryableStore:
     store = open_store(seed_settings)
     write_dumps(seed_settings, store)
     return QueryableStore(store, seed_settings)
+
+
+@pytest.fixture(scope="session")
+def ontology() -> Graph:
+    """The repository's ontology as an rdflib graph (for the ontology and shapes tests)."""
+    graph = Graph()
+    for path in sorted((REPO / "ontology").glob("*.ttl")):
+        graph.parse(path)
+    return graph
 
 
 def free_port() -> int:

@@ -32,14 +32,6 @@ DATA_FILES = [
 
 
 @pytest.fixture(scope="module")
-def ontology() -> Graph:
-    graph = Graph()
-    for path in sorted((REPO / "ontology").glob("*.ttl")):
-        graph.parse(path)
-    return graph
-
-
-@pytest.fixture(scope="module")
 def entities() -> Graph:
     return Graph().parse(REPO / "data" / "entities.ttl")
 

@@ -54,14 +54,6 @@ INVALID = _examples("invalid")
 
 
 @pytest.fixture(scope="module")
-def ontology() -> Graph:
-    graph = Graph()
-    for path in sorted((REPO / "ontology").glob("*.ttl")):
-        graph.parse(path)
-    return graph
-
-
-@pytest.fixture(scope="module")
 def shapes() -> Graph:
     graph = Graph()
     for path in sorted((REPO / "shapes").glob("*.ttl")):
