@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
@@ -210,18 +210,23 @@ def located(problems: Iterable[Problem], graphs: Sequence[GraphSource]) -> list[
     ]
 
 
-def locator(graphs: Sequence[GraphSource]):
-    """Find where a node is written in the files of ``graphs`` (for any checker's problems)."""
-    indexes = [SourceIndex(p, s) for g in graphs for p, s in g.files]
-    return lambda iri: _locate(iri, indexes)
+def locator(graphs: Sequence[GraphSource]) -> Callable[[str], SourceLocation | None]:
+    """Find where a node is written in the files of ``graphs`` (for any checker's problems).
 
+    The files are read at the first question, not before: a build with no problems
+    (the usual case, and a rebuild of one article among thousands) reads none."""
+    indexes: list[SourceIndex] = []
 
-def _locate(iri: str, indexes: list[SourceIndex]) -> SourceLocation | None:
-    for index in indexes:
-        location = index.locate(iri)
-        if location:
-            return location
-    return None
+    def locate(iri: str) -> SourceLocation | None:
+        if not indexes:
+            indexes.extend(SourceIndex(p, s) for g in graphs for p, s in g.files)
+        for index in indexes:
+            location = index.locate(iri)
+            if location:
+                return location
+        return None
+
+    return locate
 
 
 def check_violation_queries(
@@ -238,7 +243,7 @@ def check_violation_queries(
     """
     names = None if graphs is None else [ox.NamedNode(g) for g in graphs]
     report = ValidationReport()
-    indexes = [SourceIndex(p, s) for g in sources for p, s in g.files]
+    locate = locator(sources)
     for query in queries:
         if not is_violation_query(query):
             continue
@@ -248,7 +253,7 @@ def check_violation_queries(
         variables = solutions.variables
         for solution in solutions:
             bound = {v.value: solution[v] for v in variables if solution[v] is not None}
-            report.extend([_query_problem(query, bound, indexes)])
+            report.extend([_query_problem(query, bound, locate)])
     return report
 
 
@@ -276,7 +281,7 @@ def shapes_without_outbound(shapes: GraphSource) -> None:
 def _query_problem(
     query: StoredQuery,
     bound: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal],
-    indexes: list[SourceIndex],
+    locate: Callable[[str], SourceLocation | None],
 ) -> Problem:
     focus = bound.get("focus") or bound.get("this") or next(iter(bound.values()), None)
     message = bound.get("message")
@@ -290,7 +295,7 @@ def _query_problem(
         or None,
         shape=f"sparql/{query.path.name}",
         constraint="sh:SPARQLConstraintComponent",
-        location=_locate(focus_text, indexes) if isinstance(focus, ox.NamedNode) else None,
+        location=locate(focus_text) if isinstance(focus, ox.NamedNode) else None,
     )
 
 
