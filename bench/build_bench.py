@@ -129,7 +129,7 @@ TARGETS = (
 
 def triples_of(result: dict) -> str:
     found = re.search(r"([0-9,]+) triples", " ".join(result["summary"]))
-    return found.group(1) if found else "?"
+    return f"{int(found.group(1).replace(',', '')):,}" if found else "?"
 
 
 def section(results: list[dict]) -> str:
