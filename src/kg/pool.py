@@ -221,7 +221,6 @@ class QueryPool:
     def __init__(
         self, long_slots: int, *, max_queries: int = 16, memory_limit_mb: int = 0, warm: int = 0
     ) -> None:
-        self.size = long_slots
         self.max_queries = max(max_queries, long_slots)
         self._memory = memory_limit_mb
         self._context = _fork_server()
@@ -229,7 +228,6 @@ class QueryPool:
         self._short = 0
         self._lock = threading.Lock()
         self._long = _LongLane(long_slots, self.max_queries)
-        self._closed = False
         self._all: set[_Worker] = set()
         # one waiting thread per query in progress, short or long
         self.executor = ThreadPoolExecutor(
@@ -263,7 +261,7 @@ class QueryPool:
         return self._idle.take() or self._spawn()
 
     def _give_back(self, worker: _Worker) -> None:
-        if self._closed or not worker.restore_priority():
+        if self._idle.closed.is_set() or not worker.restore_priority():
             self._discard(worker)
         else:
             self._idle.put(worker)
@@ -319,7 +317,6 @@ class QueryPool:
         return {"short": short, "long_running": running, "long_paused": paused}
 
     def close(self) -> None:
-        self._closed = True
         self._idle.closed.set()
         with self._lock:
             workers = list(self._all)

@@ -168,17 +168,18 @@ def where_group_start(text: str) -> int:
     raise ValueError("the query has no WHERE group to bind parameters in")
 
 
-def union_branch_starts(text: str) -> list[int]:
+def union_branch_starts(text: str, where: int | None = None) -> list[int]:
     """The index just after the ``{`` of each UNION branch directly in the outermost
     WHERE group (not a subquery's: a VALUES block cannot open one).
 
     Oxigraph 0.5 does not carry a binding made at the start of the WHERE group into
     the branches of a UNION: each branch runs over the whole store and is joined with
-    the binding afterwards. ``store.with_values`` binds in each branch as well."""
+    the binding afterwards. ``store.with_values`` binds in each branch as well.
+    ``where`` is ``where_group_start(text)`` when the caller has it already."""
     starts: list[int] = []
     groups: list[tuple[int, bool]] = []  # (index after "{", preceded by UNION) at depth 1
     depth, previous, pending = 1, "", None
-    tokens = _TOKEN.finditer(text, where_group_start(text))
+    tokens = _TOKEN.finditer(text, where_group_start(text) if where is None else where)
     for match in tokens:
         kind, value = match.lastgroup, match.group()
         if kind == "comment":

@@ -244,7 +244,8 @@ def with_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
         names.append(f"?{name}")
         terms.append(str(term))
     try:
-        starts = [where_group_start(sparql), *union_branch_starts(sparql)]
+        where = where_group_start(sparql)
+        starts = [where, *union_branch_starts(sparql, where)]
     except ValueError as exc:
         raise QuerySyntaxError(str(exc)) from None
     block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
