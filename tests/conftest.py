@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -43,6 +43,16 @@ def run_kg(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | Non
         [*KG, *map(str, args)], cwd=cwd, env=full_env, capture_output=True, text=True,
         timeout=timeout,
     )  # fmt: skip
+
+
+def eventually(probe: Callable[[], object], expected: object, *, within: float = 5.0) -> object:
+    """What ``probe()`` answers once it answers ``expected``, or its last answer at the
+    deadline. A server follows a build made by another process within a fraction of a
+    second (``LINK_CHECK_SECONDS``), not at once: tests of that wait for it."""
+    deadline = time.monotonic() + within
+    while (answer := probe()) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return answer
 
 
 @pytest.fixture

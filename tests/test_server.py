@@ -1,6 +1,7 @@
 """`kg serve` as a real process on loopback: health, and following a new build."""
 
 from kg.build import build
+from tests.conftest import eventually
 
 
 def test_healthz_reports_the_served_version(mini_server, mini_store):
@@ -16,9 +17,13 @@ def test_a_new_build_is_served_without_restart(mini_server, mini_settings, mini_
     entities = mini_project / "data/entities.ttl"
     with mini_server.client() as client:
         assert len(client.get("/sparql", params=query).json()["results"]["bindings"]) == 2
+
+        def labels() -> int:
+            return len(client.get("/sparql", params=query).json()["results"]["bindings"])
+
         with entities.open("a", encoding="utf-8") as out:
             out.write(
                 '<https://mini.example.org/id/country/mu> a kgo:Country ; rdfs:label "Mu" .\n'
             )
         build(mini_settings, progress=False)
-        assert len(client.get("/sparql", params=query).json()["results"]["bindings"]) == 3
+        assert eventually(labels, 3) == 3
