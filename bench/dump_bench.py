@@ -90,7 +90,7 @@ def synthetic_quads(triples: int) -> Iterator[ox.Quad]:
 
 def make_store(directory: Path, triples: int) -> tuple[Path, int]:
     """An on-disk store published like ``kg build`` does, with ``triples`` quads or so."""
-    from kg.store import DATABASE_DIR, new_build_dir, publish_build
+    from kg.store.embedded import DATABASE_DIR, new_build_dir, publish_build
 
     link = directory / "store"
     build = new_build_dir(link)
@@ -125,7 +125,7 @@ def _settings(project: Path):
 
 
 def _database(project: Path) -> Path:
-    from kg.store import DATABASE_DIR, current_build
+    from kg.store.embedded import DATABASE_DIR, current_build
 
     return current_build(Path(_settings(project).store)) / DATABASE_DIR
 
@@ -152,8 +152,8 @@ def _phase(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def run_kg(project: Path) -> None:
-    import kg.dumps
-    import kg.void
+    import kg.release.dumps
+    import kg.release.void
 
     kg.dumps._write_data = _phase("data dumps", kg.dumps._write_data)
     kg.void.write_void = _phase("VoID/DCAT", kg.void.write_void)
@@ -177,7 +177,7 @@ def peak_rss_mb() -> float:
 
 def child(kind: str, project: Path, trace: bool) -> None:
     """Runs one measurement in this (fresh) process and prints it as JSON."""
-    import kg.dumps  # noqa: F401  (imports are not part of the measurement)
+    import kg.release.dumps  # noqa: F401  (imports are not part of the measurement)
 
     if trace:
         import tracemalloc

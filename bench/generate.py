@@ -53,7 +53,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # kg's splitter, also when kg is not installed
 
-from kg.text import split_sentences  # noqa: E402
+from kg.project.text import split_sentences  # noqa: E402
 
 BASE = "https://kg.example.org/"
 COPIED = ("kg.toml", "ontology", "shapes", "sparql")

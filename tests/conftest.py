@@ -24,10 +24,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from kg.build import build
+from kg.build.pipeline import build
 from kg.config import Settings
 from kg.namespaces import sparql_prologue
-from kg.store import EmbeddedStore, open_store
+from kg.store.embedded import EmbeddedStore, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -111,7 +111,7 @@ def seed_settings(seed_outputs: dict[str, str]) -> Settings:
 @pytest.fixture(scope="session")
 def seed_store(seed_settings: Settings) -> QueryableStore:
     """The seed project built and dumped, as `kg build` does."""
-    from kg.dumps import write_dumps
+    from kg.release.dumps import write_dumps
 
     build(seed_settings, progress=False)
     store = open_store(seed_settings)

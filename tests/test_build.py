@@ -6,8 +6,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from kg.build import build
-from kg.store import builds_dir
+from kg.build.pipeline import build
+from kg.store.embedded import builds_dir
 from tests.conftest import KG
 
 ARTICLE = "data/articles/first-article"

@@ -15,12 +15,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg import dumps
-from kg.build import build
+from kg.build.pipeline import build
 from kg.config import Settings
-from kg.dumps import DUMP_FILES, write_dumps
-from kg.sorting import LineSort
-from kg.store import builds_dir, open_store
+from kg.release import dumps
+from kg.release.dumps import DUMP_FILES, write_dumps
+from kg.release.sorting import LineSort
+from kg.store.embedded import builds_dir, open_store
 from tests.conftest import FIXTURES, run_kg
 
 MINI = "https://mini.example.org/"
@@ -252,7 +252,7 @@ def test_a_failed_dump_leaves_the_previous_dist_intact(project, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("kg.void.write_void", broken)
+    monkeypatch.setattr("kg.release.void.write_void", broken)
     with pytest.raises(OSError, match="disk full"):
         write_dumps(project)
     assert project.dist.resolve() == served
@@ -269,7 +269,7 @@ def test_dist_that_is_not_a_dump_link_is_refused(tmp_path):
 
 
 def test_line_sort_merges_many_runs_into_sorted_unique_lines(tmp_path, monkeypatch):
-    monkeypatch.setattr("kg.sorting.FAN_IN", 3)  # forces merge passes
+    monkeypatch.setattr("kg.release.sorting.FAN_IN", 3)  # forces merge passes
     rng = random.Random(7)
     lines = [f"{rng.randrange(500):05d} {'é' * rng.randrange(3)}\n".encode() for _ in range(2000)]
     sorter = LineSort(tmp_path, budget=2000)

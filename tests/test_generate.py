@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.text import split_sentences
+from kg.project.text import split_sentences
 from tests.conftest import REPO, run_kg
 
 GENERATE = REPO / "bench" / "generate.py"

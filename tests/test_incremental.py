@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.build import build
+from kg.build.pipeline import build
 from kg.errors import ValidationFailed
 from tests.test_build import add_articles
 from tests.test_loading import quads, settings_for

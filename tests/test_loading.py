@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build, validate_only
+from kg.build.pipeline import build, validate_only
 from kg.config import Settings
 from kg.errors import ValidationFailed
-from kg.store import current_build
+from kg.store.embedded import current_build
 from tests.test_build import add_articles
 
 ARTICLES = 30

@@ -7,8 +7,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.querytext import union_branch_starts
-from kg.resources import builtin_query
-from kg.store import with_values
+from kg.serve.resources import builtin_query
+from kg.store.embedded import with_values
 
 EX = "http://example.org/"
 

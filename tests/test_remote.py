@@ -26,14 +26,14 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.build import build
+from kg.build.pipeline import build
 from kg.config import Settings
 from kg.errors import EnvironmentProblem, QueryTimeout, RemoteStoreError, UsageError
-from kg.publication import metadata_graph
-from kg.publish import LocalGraph, canonical_graph, publish, writer_for
 from kg.queries import is_violation_query, load_query
-from kg.remote import RemoteStore
-from kg.store import EmbeddedStore, open_store
+from kg.release.publish import LocalGraph, canonical_graph, publish, writer_for
+from kg.store.embedded import EmbeddedStore, open_store
+from kg.store.publication import metadata_graph
+from kg.store.remote import RemoteStore
 from tests.conftest import REPO, LiveServer, QueryableStore, run_kg, start_server, stop_server
 from tests.servers import (
     VIRTUOSO_PASSWORD,

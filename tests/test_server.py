@@ -1,6 +1,6 @@
 """`kg serve` as a real process on loopback: health, and following a new build."""
 
-from kg.build import build
+from kg.build.pipeline import build
 from tests.conftest import eventually
 
 

@@ -4,7 +4,7 @@
 ``tests/shapes/invalid/`` breaks one rule and starts with ``# expect: <message>``
 lines naming the exact messages it must produce. An example is checked the way
 the build checks an article: its triples plus the ontology form one data graph,
-validated with inference "none" (see ``kg.validate``); the stored violation
+validated with inference "none" (see ``kg.build.validate``); the stored violation
 queries then run, as the build runs them (``check_violation_queries``), over a
 store holding the example and the ontology. A Turtle example goes into the graph
 of the article most of it belongs to; a TriG example keeps its own graphs (needed
@@ -27,11 +27,11 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from kg.build import validate_only
+from kg.build.pipeline import validate_only
+from kg.build.shacl_tuning import prepare
+from kg.build.validate import check_violation_queries, shacl_problems
 from kg.config import Settings
 from kg.queries import is_violation_query, load_query
-from kg.shacl_tuning import prepare
-from kg.validate import check_violation_queries, shacl_problems
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = Path(__file__).resolve().parent / "shapes"

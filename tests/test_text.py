@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.text import split_sentences
+from kg.project.text import split_sentences
 
 SEED_TEXT = Path(__file__).resolve().parents[1] / "data/articles/china-fentanyl-tariffs/text.txt"
 

@@ -3,6 +3,12 @@
 The public API is a handful of plain functions; the CLI and the HTTP app are
 thin shells over them. Names are imported lazily so that light processes (the
 query workers) do not pay for rdflib and pySHACL.
+
+The package follows the flow *project files -> build -> store -> serve / release*:
+``kg.project``, ``kg.build``, ``kg.store``, ``kg.serve`` and ``kg.release``, over the
+shared leaves beside this file (``config``, ``errors``, ``formats``, ``namespaces``,
+``queries``, ``querytext``, ``output``). The build itself is ``kg.build.pipeline.build``:
+``kg.build`` names its subpackage.
 """
 
 from __future__ import annotations
@@ -13,16 +19,15 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "BuildResult": "kg.build",
-    "EmbeddedStore": "kg.store",
+    "BuildResult": "kg.build.pipeline",
+    "EmbeddedStore": "kg.store.embedded",
     "KgError": "kg.errors",
-    "RemoteStore": "kg.remote",
+    "RemoteStore": "kg.store.remote",
     "Settings": "kg.config",
-    "build": "kg.build",
-    "create_app": "kg.app",
-    "open_store": "kg.store",
-    "publish": "kg.publish",
-    "validate_only": "kg.build",
+    "create_app": "kg.serve.app",
+    "open_store": "kg.store.embedded",
+    "publish": "kg.release.publish",
+    "validate_only": "kg.build.pipeline",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

@@ -210,7 +210,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(settings: Settings, args: argparse.Namespace) -> int:
-    from kg.build import build
+    from kg.build.pipeline import build
 
     result = build(settings, progress=args.progress)
     for problem in result.report.problems:  # warnings and infos do not stop a build
@@ -221,14 +221,14 @@ def _cmd_build(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
-    from kg.dumps import write_dumps
+    from kg.release.dumps import write_dumps
 
     print(write_dumps(settings).summary())
     return EXIT_OK
 
 
 def _cmd_validate(settings: Settings, args: argparse.Namespace) -> int:
-    from kg.build import validate_only
+    from kg.build.pipeline import validate_only
 
     report = validate_only(settings)
     render = {"text": report.to_text, "json": report.to_json, "turtle": report.to_turtle}
@@ -240,7 +240,7 @@ def _cmd_query(settings: Settings, args: argparse.Namespace) -> int:
     from kg.namespaces import prefixes
     from kg.output import write_results
     from kg.queries import parse_bindings
-    from kg.store import open_store
+    from kg.store.embedded import open_store
 
     text = args.file.read_text(encoding="utf-8") if args.file else args.query
     if args.file and not args.file.is_file():
@@ -253,7 +253,7 @@ def _cmd_query(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_links(settings: Settings, args: argparse.Namespace) -> int:
-    from kg.build import link_check
+    from kg.build.pipeline import link_check
 
     report, coverage = link_check(settings, extracts=args.against)
     if args.format == "json":
@@ -269,7 +269,7 @@ def _cmd_links(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
-    from kg.store import open_store
+    from kg.store.embedded import open_store
 
     info: dict[str, Any] = dict(open_store(settings).info.data)
     print(json.dumps(info, indent=2, sort_keys=True))
@@ -277,8 +277,8 @@ def _cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_sentences(settings: Settings, args: argparse.Namespace) -> int:
-    from kg.project import ARTICLE_TEXT, ARTICLES_DIR
-    from kg.text import read_text, split_sentences
+    from kg.project.directory import ARTICLE_TEXT, ARTICLES_DIR
+    from kg.project.text import read_text, split_sentences
 
     path = settings.project / ARTICLES_DIR / args.slug / ARTICLE_TEXT
     if not path.is_file():
@@ -291,7 +291,7 @@ def _cmd_sentences(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
-    from kg.publish import publish
+    from kg.release.publish import publish
 
     print(publish(settings, to=args.to, progress=args.progress).summary())
     return EXIT_OK
@@ -300,9 +300,9 @@ def _cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from kg.app import create_app
-    from kg.store import open_store
-    from kg.urllimit import parser_buffer
+    from kg.serve.app import create_app
+    from kg.serve.urllimit import parser_buffer
+    from kg.store.embedded import open_store
 
     app = create_app(settings, store=open_store(settings))
     print(f"kg: serving {settings.store} at http://{settings.host}:{settings.port}/sparql",

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import EXIT_INVALID_DATA, EXIT_OK
-from kg.sources import MAX_NESTING, PARSER_TOKEN_BYTES, nesting_depth
+from kg.project.sources import MAX_NESTING, PARSER_TOKEN_BYTES, nesting_depth
 from tests.conftest import FIXTURES, KG, start_server, stop_server
 from tests.security.served import Served
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ratelimit import TokenBuckets
+from kg.serve.ratelimit import TokenBuckets
 from tests.conftest import built_mini_server
 
 PER_MINUTE = 60  # a burst of 10, then one a second

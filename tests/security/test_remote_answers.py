@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from kg.errors import RemoteStoreError
-from kg.remote import read_results
+from kg.store.remote import read_results
 
 ENTITIES = '<!ENTITY a0 "aaaaaaaaaa">' + "".join(
     f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)

@@ -20,13 +20,13 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 from rdflib.util import from_n3
 
-from kg.dataset import GraphSource, to_rdflib
+from kg.build.dataset import GraphSource, to_rdflib
+from kg.build.shacl_tuning import prepare
 from kg.errors import DataError, SourceLocation
+from kg.project.sources import SourceIndex
 from kg.queries import StoredQuery, is_violation_query
 from kg.querytext import inspect_query
-from kg.shacl_tuning import prepare
-from kg.sources import SourceIndex
-from kg.store import run_query
+from kg.store.embedded import run_query
 
 KG_REPORT = Namespace("urn:kg:report:")
 

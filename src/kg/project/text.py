@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from kg import namespaces
 from kg.errors import DataError
-from kg.sources import read_source
+from kg.project.sources import read_source
 
 ABBREVIATIONS = frozenset(
     {

@@ -6,7 +6,7 @@ value node of an ``sh:node``) looks each predicate of the shape up in a *list* o
 about forty constraint parameters with rdflib's slow ``__eq__``, and a node shape
 re-derives its focus nodes before handing them to each of its property shapes.
 Two changes, both applied only to what the build hands pySHACL (``shapes/*.ttl``
-stay as curators read them and ``kg.docs`` documents them):
+stay as curators read them and ``kg.serve.ontology_docs`` documents them):
 
 - ``flatten``: each property shape of a targeted node shape gets the node shape's
   targets and is validated directly. SHACL gives the same results (a property
@@ -36,7 +36,7 @@ _REFERRING = (SH.node, SH.qualifiedValueShape, SH["not"], SH["and"], SH["or"], S
 def prepare(shapes: Graph) -> tuple[Graph, dict[Node, Node]]:
     """The shapes graph to hand pySHACL, and the node shape each blank property shape is in.
 
-    Problems name a blank property shape by its node shape (``kg.validate``); that map
+    Problems name a blank property shape by its node shape (``kg.build.validate``); that map
     comes from the shapes as written, so flattening changes no report.
     """
     speed_up_pyshacl()

@@ -12,7 +12,7 @@ Atomic: files are written into a fresh directory under ``dist.builds/``, then th
 never a mix, and a failed or killed dump leaves the previous ``dist/`` served.
 
 Bounded memory: the store's quads are streamed once into two external merge sorts
-(``kg.sorting``: sorted runs of at most ``memory`` bytes spilled to disk), one by
+(``kg.release.sorting``: sorted runs of at most ``memory`` bytes spilled to disk), one by
 graph then statement, one by statement; every output is then written from a sorted
 stream one subject at a time. Only the statements that mention blank nodes are
 held in memory together, because canonicalising their labels needs all of them.
@@ -36,8 +36,9 @@ import pyoxigraph as ox
 from kg import __version__, formats, namespaces
 from kg.config import Settings
 from kg.errors import EnvironmentProblem
-from kg.sorting import LineSort
-from kg.store import (
+from kg.release.sorting import LineSort
+from kg.release.writers import JsonLdWriter, TurtleWriter, statements, subjects
+from kg.store.embedded import (
     BUILD_INFO,
     EmbeddedStore,
     current_build,
@@ -46,7 +47,6 @@ from kg.store import (
     new_build_dir,
     publish_build,
 )
-from kg.writers import JsonLdWriter, TurtleWriter, statements, subjects
 
 DATASET, ONTOLOGY, SHAPES, SUPPORT = "dataset", "ontology", "shapes", "support"
 DEFAULT_MEMORY = 64 * 2**20  # bytes of sort buffers
@@ -122,7 +122,7 @@ def write_dumps(
     settings: Settings, store: EmbeddedStore | None = None, *, memory: int = DEFAULT_MEMORY
 ) -> DumpResult:
     """Write every file of ``DUMP_FILES`` for the built store, then swap ``dist`` to them."""
-    from kg.void import write_void  # imported here: kg.void reads this module's file table
+    from kg.release.void import write_void  # imported here: kg.void reads this module's file table
 
     started = time.perf_counter()
     store = store or EmbeddedStore(local_store(settings))

@@ -6,8 +6,8 @@
   and the query page to browsers.
 - The default graph is the union of all named graphs; ``GRAPH`` reaches each.
 - Read-only: updates are refused, and ``SERVICE`` only reaches allowlisted endpoints.
-- Queries run in worker processes (``kg.pool``) under a deadline that kills them, or,
-  for a store on a SPARQL server, go there under the same deadline (``kg.remote``).
+- Queries run in worker processes (``kg.store.pool``) under a deadline that kills them, or,
+  for a store on a SPARQL server, go there under the same deadline (``kg.store.remote``).
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from fastapi import APIRouter, Request, Response
 from kg import formats
 from kg.config import Settings
 from kg.errors import QueryRefused, UnsupportedMediaType, UsageError
-from kg.httpbody import FORM, add_form_params, decode, media_type, query_params, read_body
 from kg.namespaces import is_iri
-from kg.pool import ClientGone, QueryRunner
 from kg.querytext import inspect_query
-from kg.service_description import service_description
-from kg.store import Store
-from kg.worker import Job
+from kg.serve.httpbody import FORM, add_form_params, decode, media_type, query_params, read_body
+from kg.serve.service_description import service_description
+from kg.store.embedded import Store
+from kg.store.pool import ClientGone, QueryRunner
+from kg.store.worker import Job
 
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"

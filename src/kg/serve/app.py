@@ -21,18 +21,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg import __version__, formats
 from kg.config import Settings
-from kg.downloads import downloads_router
 from kg.errors import KgError, MethodNotAllowed, NotFound, UsageError, retry_after
 from kg.namespaces import prefixes
-from kg.pages import pages_router
-from kg.project import load_project
+from kg.project.directory import load_project
 from kg.queries import load_queries
-from kg.ratelimit import RateLimit
-from kg.reconcile import reconcile_router
-from kg.sparql import sparql_router
-from kg.store import Store, open_store
-from kg.urllimit import UrlLimit
-from kg.views import Links
+from kg.serve.downloads import downloads_router
+from kg.serve.pages import pages_router
+from kg.serve.ratelimit import RateLimit
+from kg.serve.reconcile import reconcile_router
+from kg.serve.sparql import sparql_router
+from kg.serve.urllimit import UrlLimit
+from kg.serve.views import Links
+from kg.store.embedded import Store, open_store
 
 PACKAGE = Path(__file__).resolve().parent
 logger = logging.getLogger("kg")

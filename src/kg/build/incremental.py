@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from kg.errors import EnvironmentProblem
 from kg.queries import StoredQuery, is_violation_query
-from kg.store import DATABASE_DIR, current_build
+from kg.store.embedded import DATABASE_DIR, current_build
 
 MANIFEST = "articles.json"
 SCOPE_LIMIT = 0.25  # share of the article graphs above which the gates run on everything
@@ -40,7 +40,7 @@ class Previous:
     """The last published build, when this build can start from its store."""
 
     database: Path
-    articles: dict[str, str]  # article IRI -> content key (``kg.loading.article_key``)
+    articles: dict[str, str]  # article IRI -> content key (``kg.build.loading.article_key``)
     same_queries: bool
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.namespaces import ontology_graph
-from kg.resources import run
-from kg.store import Store
-from kg.views import Labels, Links
+from kg.serve.resources import run
+from kg.serve.views import Labels, Links
+from kg.store.embedded import Store
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

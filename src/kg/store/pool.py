@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from kg.errors import WORKER_ERRORS, QueryFailed, QueryTimeout, ServerBusy
-from kg.worker import Job, worker_main
+from kg.store.worker import Job, worker_main
 
 if TYPE_CHECKING:
     from kg.config import Settings
@@ -54,7 +54,7 @@ class ClientGone(Exception):
 
 class QueryRunner(Protocol):
     """What the SPARQL router needs to run a query under a deadline: this pool, or
-    ``kg.remote.RemoteRunner`` for a store on a SPARQL server."""
+    ``kg.store.remote.RemoteRunner`` for a store on a SPARQL server."""
 
     executor: ThreadPoolExecutor
 
@@ -332,7 +332,7 @@ def _fork_server() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", "kg.worker"])
+    context.set_forkserver_preload(["__main__", "kg.store.worker"])
     return context
 
 

@@ -2,7 +2,7 @@
 
 This is the build's inner loop, shared by ``kg build`` and ``kg validate``:
 articles are parsed one at a time, loaded into the store in bulk batches, and
-validated in batches across processes (``kg.shacl_batches``) while the next ones
+validated in batches across processes (``kg.build.shacl_batches``) while the next ones
 are parsed; only files, not triples, are kept for the whole corpus. A content
 hash per article (``ValidationCache``) skips the SHACL of articles that did not
 change since the last build that validated them, as long as the ontology, the
@@ -28,8 +28,7 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from kg import __version__
-from kg.config import Settings
-from kg.dataset import (
+from kg.build.dataset import (
     ARTICLE,
     ENTITIES,
     ONTOLOGY,
@@ -39,13 +38,10 @@ from kg.dataset import (
     article_graph,
     from_files,
 )
-from kg.incremental import SCOPE_LIMIT, Previous, neighbourhood
-from kg.links import check_links, read_links
-from kg.project import Article, Project
-from kg.queries import StoredQuery
-from kg.shacl_batches import BATCH_TRIPLES, PARALLEL_FROM, ShaclBatches
-from kg.store import local_store
-from kg.validate import (
+from kg.build.incremental import SCOPE_LIMIT, Previous, neighbourhood
+from kg.build.links import check_links, read_links
+from kg.build.shacl_batches import BATCH_TRIPLES, PARALLEL_FROM, ShaclBatches
+from kg.build.validate import (
     Problem,
     ValidationReport,
     check_violation_queries,
@@ -55,6 +51,10 @@ from kg.validate import (
     shapes_without_outbound,
     validate_shacl,
 )
+from kg.config import Settings
+from kg.project.directory import Article, Project
+from kg.queries import StoredQuery
+from kg.store.embedded import local_store
 
 PROGRESS_THRESHOLD = 20  # articles; below this a progress bar is noise
 
@@ -120,7 +120,7 @@ def load_and_check(
     """Load every graph into ``store`` and return everything that gates a build.
 
     With ``previous``, ``store`` is a copy of the last build's store
-    (``kg.incremental``): only the articles whose content changed are replaced.
+    (``kg.build.incremental``): only the articles whose content changed are replaced.
     """
     ontology = from_files(project, project.ontology_graph, ONTOLOGY, project.ontology_files)
     shapes = from_files(project, project.shapes_graph, SHAPES, project.shape_files)

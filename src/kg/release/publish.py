@@ -3,7 +3,7 @@
 - **What is sent.** Each named graph of the built store as N-Triples with
   canonical blank node labels (RDFC-1.0, per graph) and sorted lines, so the same
   graph gives the same bytes and SHA-256 in every build. A graph is sent when its
-  hash differs from the one the server's metadata graph records (``kg.publication``)
+  hash differs from the one the server's metadata graph records (``kg.store.publication``)
   or when the server holds another number of triples in it than recorded (it was
   changed there, or a publish stopped halfway). Graphs that the last publication
   had and the build no longer has are dropped. When nothing changed, nothing is
@@ -37,9 +37,9 @@ from tqdm import tqdm
 from kg import formats
 from kg.config import Settings, is_url
 from kg.errors import RemoteStoreError, UsageError
-from kg.publication import Publication, PublishedGraph, metadata_graph
-from kg.remote import RemoteStore, answer_of, client_options, transport_error
-from kg.store import EmbeddedStore, local_store
+from kg.store.embedded import EmbeddedStore, local_store
+from kg.store.publication import Publication, PublishedGraph, metadata_graph
+from kg.store.remote import RemoteStore, answer_of, client_options, transport_error
 
 WRITE_SECONDS = 600.0  # one graph's upload and load; a server may take a while on a big one
 SPARQL_UPDATE = "application/sparql-update"
@@ -63,7 +63,7 @@ def canonical_graph(store: ox.Store, iri: str) -> LocalGraph:
     """The graph's statements as sorted N-Triples lines, blank nodes labelled by RDFC-1.0.
 
     Only the statements with blank nodes take part in the canonicalization (as in
-    ``kg.dumps``), and only this graph's: a change elsewhere never relabels it.
+    ``kg.release.dumps``), and only this graph's: a change elsewhere never relabels it.
     """
     lines, with_blanks, blank = [], ox.Dataset(), ox.BlankNode
     for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)):

@@ -20,7 +20,7 @@ module knows where the data is.
 - **``/sparql``** runs through ``RemoteRunner``: the time left is the request's
   timeout, a client that leaves closes the connection to the server, and
   ``max_rows`` and the output formats are the worker's own (``worker.serialize``).
-- **``info``** is read from the metadata graph (``kg.publication``) and kept for
+- **``info``** is read from the metadata graph (``kg.store.publication``) and kept for
   ``INFO_SECONDS``, so a new publish is served without a restart.
 """
 
@@ -50,11 +50,11 @@ from kg.errors import (
     ResultTooLarge,
 )
 from kg.namespaces import prefix_lines
-from kg.pool import POLL_SECONDS, ClientGone, query_timeout, query_workers
-from kg.publication import Publication, read_query
 from kg.querytext import inspect_query
-from kg.store import BuildInfo, with_values
-from kg.worker import Job, TooManyRows, serialize
+from kg.store.embedded import BuildInfo, with_values
+from kg.store.pool import POLL_SECONDS, ClientGone, query_timeout, query_workers
+from kg.store.publication import Publication, read_query
+from kg.store.worker import Job, TooManyRows, serialize
 
 INFO_SECONDS = 2.0
 EXCERPT_CHARS = 300

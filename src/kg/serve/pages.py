@@ -23,14 +23,14 @@ from fastapi.templating import Jinja2Templates
 
 from kg import formats
 from kg.config import Settings
-from kg.docs import ontology_doc, shapes_doc
 from kg.errors import NotFound
 from kg.namespaces import is_iri, ontology_graph, prefixes, shapes_graph
-from kg.project import load_project
+from kg.project.directory import load_project
 from kg.queries import load_queries
-from kg.resources import describe, exists, run
-from kg.store import Store
-from kg.views import Labels, Links, evidence, property_groups, same_as, schema_org, vocabulary
+from kg.serve.ontology_docs import ontology_doc, shapes_doc
+from kg.serve.resources import describe, exists, run
+from kg.serve.views import Labels, Links, evidence, property_groups, same_as, schema_org, vocabulary
+from kg.store.embedded import Store
 
 DOCUMENT_FORMATS = tuple(
     formats.BY_NAME[n] for n in ("html", "turtle", "jsonld", "ntriples", "rdfxml")

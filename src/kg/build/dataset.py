@@ -17,9 +17,9 @@ from rdflib.term import Node
 
 from kg import namespaces
 from kg.errors import DataError
-from kg.project import Article, Project
-from kg.sources import parse_turtle
-from kg.text import read_text, text_layer
+from kg.project.directory import Article, Project
+from kg.project.sources import parse_turtle
+from kg.project.text import read_text, text_layer
 
 ONTOLOGY, SHAPES, ENTITIES, ARTICLE = "ontology", "shapes", "entities", "article"
 

@@ -20,10 +20,10 @@ import pyoxigraph as ox
 
 from kg import formats, namespaces
 from kg.config import Settings
-from kg.dumps import DATASET, ONTOLOGY, SHAPES, WrittenFile
 from kg.queries import BUILTIN_DIR, StoredQuery, builtin_query
-from kg.store import BuildInfo, run_query
-from kg.writers import PrefixMap, TurtleWriter, statements, subjects
+from kg.release.dumps import DATASET, ONTOLOGY, SHAPES, WrittenFile
+from kg.release.writers import PrefixMap, TurtleWriter, statements, subjects
+from kg.store.embedded import BuildInfo, run_query
 
 SPDX = "http://spdx.org/rdf/terms#"
 IANA = "http://www.iana.org/assignments/media-types/"

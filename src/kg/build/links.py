@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from kg.errors import DataError
 
 if TYPE_CHECKING:  # kg.validate brings pySHACL and rdflib: not into `kg serve`
-    from kg.validate import ValidationReport
+    from kg.build.validate import ValidationReport
 
 OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -89,7 +89,7 @@ class Coverage:
 
 
 def read_links(store: ox.Store, base_iri: str) -> list[Link]:
-    from kg.store import run_query
+    from kg.store.embedded import run_query
 
     rows = run_query(store, LINKS_QUERY, bindings={"base": ox.Literal(base_iri)})
     return [
@@ -104,7 +104,7 @@ def check_links(
     links: Sequence[Link], *, known_wrong: Iterable[str] = (), locate=None
 ) -> ValidationReport:
     """Every rule but ``exists``; ``locate(iri)`` gives the place an entity is written."""
-    from kg.validate import Problem, ValidationReport
+    from kg.build.validate import Problem, ValidationReport
 
     report = ValidationReport()
     report.checked["links"] = len(links)
@@ -146,7 +146,7 @@ def check_links(
 
 def check_against_extract(links: Sequence[Link], extract: Path) -> ValidationReport:
     """Targets must exist in the local N-Triples extract; labels should agree."""
-    from kg.validate import Problem, ValidationReport
+    from kg.build.validate import Problem, ValidationReport
 
     labels: dict[str, set[str]] = defaultdict(set)
     subjects: set[str] = set()
@@ -183,7 +183,7 @@ def _covers(extract: Path, subjects: set[str], domain: str) -> bool:
 
 
 def coverage(store: ox.Store, entities_graph: str, links: Sequence[Link]) -> Coverage:
-    from kg.store import run_query
+    from kg.store.embedded import run_query
 
     rows = run_query(store, "SELECT DISTINCT ?e WHERE { ?e a ?t FILTER(isIRI(?e)) } ORDER BY ?e",
                      default_graph=[ox.NamedNode(entities_graph)])  # fmt: skip

@@ -1,7 +1,7 @@
 """Project -> validated dataset -> Oxigraph store, swapped in atomically.
 
 A new store is loaded in a fresh directory while its articles are validated
-(``kg.loading``), the ``*-violation.rq`` gates and link rules run on it, and only
+(``kg.build.loading``), the ``*-violation.rq`` gates and link rules run on it, and only
 then is it swapped in. Any failure discards the new directory; the previous store
 stays where it was and keeps being served.
 """
@@ -18,15 +18,16 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.build.dataset import assemble
+from kg.build.incremental import copy_store, previous_build, queries_key, write_manifest
+from kg.build.links import Coverage, check_against_extract, check_links, coverage, read_links
+from kg.build.loading import ValidationCache, cache_path, load_and_check, shared_key
+from kg.build.validate import ValidationReport, locator, merge
 from kg.config import Settings
-from kg.dataset import assemble
 from kg.errors import ValidationFailed
-from kg.incremental import copy_store, previous_build, queries_key, write_manifest
-from kg.links import Coverage, check_against_extract, check_links, coverage, read_links
-from kg.loading import ValidationCache, cache_path, load_and_check, shared_key
-from kg.project import Project, load_project
+from kg.project.directory import Project, load_project
 from kg.queries import load_queries
-from kg.store import (
+from kg.store.embedded import (
     DATABASE_DIR,
     discard_build,
     local_store,
@@ -34,7 +35,6 @@ from kg.store import (
     publish_build,
     run_query,
 )
-from kg.validate import ValidationReport, locator, merge
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ class BuildResult:
 def build(settings: Settings, *, progress: bool | None = None, full: bool = False) -> BuildResult:
     """Build, validate and publish the project's dataset into the store.
 
-    Starts from the last build's store when only articles changed (``kg.incremental``);
+    Starts from the last build's store when only articles changed (``kg.build.incremental``);
     ``full`` builds from nothing.
     """
     started = time.perf_counter()

@@ -27,9 +27,9 @@ from fastapi.templating import Jinja2Templates
 
 from kg import formats
 from kg.config import Settings
-from kg.dumps import BY_FILE_NAME, DUMP_FILES, VOID_FILE, PublishedDumps, published_dumps
 from kg.errors import NotFound
-from kg.void import void_prefixes
+from kg.release.dumps import BY_FILE_NAME, DUMP_FILES, VOID_FILE, PublishedDumps, published_dumps
+from kg.release.void import void_prefixes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LISTING_FORMATS = (formats.BY_NAME["html"], formats.BY_NAME["jsondoc"])

@@ -15,7 +15,7 @@ without a restart.
 
 Everything that serves the dataset (the SPARQL router, the pages, the
 reconciliation service, the CLI's queries) sees a store only through the small
-``Store`` interface: ``query``, ``info`` and ``runner``. ``kg.remote`` implements it
+``Store`` interface: ``query``, ``info`` and ``runner``. ``kg.store.remote`` implements it
 a second time over the SPARQL 1.1 Protocol, for a dataset that ``kg publish`` put
 into a SPARQL server; ``open_store`` picks the backend from the ``store`` setting.
 """
@@ -39,7 +39,7 @@ from kg.errors import EnvironmentProblem, QuerySyntaxError, UsageError
 from kg.querytext import union_branch_starts, where_group_start
 
 if TYPE_CHECKING:
-    from kg.pool import QueryRunner
+    from kg.store.pool import QueryRunner
 
 DATABASE_DIR = "oxigraph"
 BUILD_INFO = "build.json"
@@ -195,7 +195,7 @@ class EmbeddedStore:
 
     def runner(self, settings: Settings) -> QueryRunner:
         """Worker processes on read-only handles: they can be killed at the deadline."""
-        from kg.pool import QueryPool, query_workers
+        from kg.store.pool import QueryPool, query_workers
 
         return QueryPool(
             query_workers(settings),
@@ -290,7 +290,7 @@ def local_store(settings: Settings) -> Path:
 def open_store(settings: Settings) -> Store:
     """The served store for these settings: a URL is a remote SPARQL server."""
     if isinstance(settings.store, str):
-        from kg.remote import RemoteStore
+        from kg.store.remote import RemoteStore
 
         remote = RemoteStore(settings.store, settings)
         remote.info  # noqa: B018 - fail now, not on the first request, if nothing is there

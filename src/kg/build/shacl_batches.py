@@ -23,9 +23,9 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.dataset import GraphSource, to_rdflib
-from kg.shacl_tuning import prepare
-from kg.validate import Problem, shacl_problems
+from kg.build.dataset import GraphSource, to_rdflib
+from kg.build.shacl_tuning import prepare
+from kg.build.validate import Problem, shacl_problems
 
 BATCH_TRIPLES = 20_000  # about 200 synthetic articles: amortises pySHACL's fixed cost
 PARALLEL_FROM = 5 * BATCH_TRIPLES  # below this many triples, starting processes costs more

@@ -1,0 +1,11 @@
+"""Serving: the HTTP application over a store, for people and machines.
+
+Owns ``create_app`` (``app``) and its routers: the SPARQL 1.1 Protocol (``sparql``,
+with ``service_description``), dereferenceable IRIs (``pages``, from ``resources``,
+``views`` and ``ontology_docs``), downloads of the dumps (``downloads``) and the
+reconciliation service (``reconcile``); the HTTP limits (``httpbody``, ``urllimit``,
+``ratelimit``); the templates and static assets.
+
+May import: ``kg.release`` (to serve what it wrote), ``kg.store``, ``kg.project`` and
+the shared leaves. Never the build: ``kg serve`` does not load rdflib or pySHACL.
+"""
