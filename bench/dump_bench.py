@@ -90,7 +90,7 @@ def synthetic_quads(triples: int) -> Iterator[ox.Quad]:
 
 def make_store(directory: Path, triples: int) -> tuple[Path, int]:
     """An on-disk store published like ``kg build`` does, with ``triples`` quads or so."""
-    from kg.store.embedded import DATABASE_DIR, new_build_dir, publish_build
+    from kg.store.builds import DATABASE_DIR, new_build_dir, publish_build
 
     link = directory / "store"
     build = new_build_dir(link)
@@ -125,7 +125,7 @@ def _settings(project: Path):
 
 
 def _database(project: Path) -> Path:
-    from kg.store.embedded import DATABASE_DIR, current_build
+    from kg.store.builds import DATABASE_DIR, current_build
 
     return current_build(Path(_settings(project).store)) / DATABASE_DIR
 

@@ -64,7 +64,7 @@ import pyoxigraph as ox
 import results as reporting
 
 from kg.queries import is_violation_query, load_queries
-from kg.store.embedded import with_values
+from kg.store.bindings import with_values
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent

@@ -27,7 +27,8 @@ from rdflib import Graph
 from kg.build.pipeline import build
 from kg.config import Settings
 from kg.namespaces import sparql_prologue
-from kg.store.embedded import EmbeddedStore, open_store
+from kg.store import open_store
+from kg.store.embedded import EmbeddedStore
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from kg.build.pipeline import build
-from kg.store.embedded import builds_dir
+from kg.store.builds import builds_dir
 from tests.conftest import KG
 
 ARTICLE = "data/articles/first-article"

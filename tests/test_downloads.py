@@ -15,8 +15,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from kg.release.dumps import DUMP_FILES
-from kg.store.embedded import current_build
+from kg.release.files import DUMP_FILES
+from kg.store.builds import current_build
 from tests.conftest import LiveServer, start_server, stop_server
 from tests.test_dumps import dumped_project
 

@@ -17,10 +17,12 @@ import rdflib
 
 from kg.build.pipeline import build
 from kg.config import Settings
-from kg.release import dumps
-from kg.release.dumps import DUMP_FILES, write_dumps
+from kg.errors import EnvironmentProblem
+from kg.release.dumps import write_dumps
+from kg.release.files import BY_FILE_NAME, DUMP_FILES, SUPPORT
 from kg.release.sorting import LineSort
-from kg.store.embedded import builds_dir, open_store
+from kg.store import open_store
+from kg.store.builds import builds_dir
 from tests.conftest import FIXTURES, run_kg
 
 MINI = "https://mini.example.org/"
@@ -132,12 +134,12 @@ def expected_content(settings: Settings, name: str) -> list[ox.Quad]:
         return union(store_quads(settings, ONTOLOGY_GRAPH))
     if name.startswith("shapes"):
         return union(store_quads(settings, SHAPES_GRAPH))
-    if dumps.BY_FILE_NAME[name].format.quads:
+    if BY_FILE_NAME[name].format.quads:
         return store_quads(settings)
     return union(store_quads(settings))
 
 
-DATA_FILES = [f.name for f in DUMP_FILES if f.part != dumps.SUPPORT]
+DATA_FILES = [f.name for f in DUMP_FILES if f.part != SUPPORT]
 
 
 # --- the tests -------------------------------------------------------------------------
@@ -145,7 +147,7 @@ DATA_FILES = [f.name for f in DUMP_FILES if f.part != dumps.SUPPORT]
 
 @pytest.mark.parametrize("name", DATA_FILES)
 def test_dump_parses_back_with_pyoxigraph_to_the_store(project, name):
-    spec = dumps.BY_FILE_NAME[name]
+    spec = BY_FILE_NAME[name]
     parsed = list(ox.parse(read(project.dist / name), spec.format.rdf))
     assert_isomorphic(expected_content(project, name), parsed, name)
 
@@ -252,7 +254,7 @@ def test_a_failed_dump_leaves_the_previous_dist_intact(project, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("kg.release.void.write_void", broken)
+    monkeypatch.setattr("kg.release.dumps.write_void", broken)
     with pytest.raises(OSError, match="disk full"):
         write_dumps(project)
     assert project.dist.resolve() == served
@@ -264,7 +266,7 @@ def test_dist_that_is_not_a_dump_link_is_refused(tmp_path):
     settings = dumped_project(tmp_path / "mini", edge_cases=False, dist="elsewhere")
     (settings.project / "plain").mkdir()
     plain = Settings.load(settings.project, env={}, overrides={"dist": "plain"})
-    with pytest.raises(dumps.EnvironmentProblem):
+    with pytest.raises(EnvironmentProblem):
         write_dumps(plain)
 
 

@@ -8,7 +8,7 @@ import pytest
 from kg.build.pipeline import build, validate_only
 from kg.config import Settings
 from kg.errors import ValidationFailed
-from kg.store.embedded import current_build
+from kg.store.builds import current_build
 from tests.test_build import add_articles
 
 ARTICLES = 30

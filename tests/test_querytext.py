@@ -8,7 +8,7 @@ import pytest
 
 from kg.querytext import union_branch_starts
 from kg.serve.resources import builtin_query
-from kg.store.embedded import with_values
+from kg.store.bindings import with_values
 
 EX = "http://example.org/"
 

@@ -31,7 +31,8 @@ from kg.config import Settings
 from kg.errors import EnvironmentProblem, QueryTimeout, RemoteStoreError, UsageError
 from kg.queries import is_violation_query, load_query
 from kg.release.publish import LocalGraph, canonical_graph, publish, writer_for
-from kg.store.embedded import EmbeddedStore, open_store
+from kg.store import open_store
+from kg.store.embedded import EmbeddedStore
 from kg.store.publication import metadata_graph
 from kg.store.remote import RemoteStore
 from tests.conftest import REPO, LiveServer, QueryableStore, run_kg, start_server, stop_server

@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, VOID
 
 from kg.queries import BUILTIN_DIR as QUERY_DIR
 from kg.queries import load_query
-from kg.release.dumps import DUMP_FILES, SUPPORT
+from kg.release.files import DUMP_FILES, SUPPORT
 from tests.conftest import LiveServer, start_server, stop_server
 from tests.test_dumps import dumped_project
 

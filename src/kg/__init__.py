@@ -25,7 +25,7 @@ _EXPORTS = {
     "RemoteStore": "kg.store.remote",
     "Settings": "kg.config",
     "create_app": "kg.serve.app",
-    "open_store": "kg.store.embedded",
+    "open_store": "kg.store",
     "publish": "kg.release.publish",
     "validate_only": "kg.build.pipeline",
 }

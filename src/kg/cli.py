@@ -240,7 +240,7 @@ def _cmd_query(settings: Settings, args: argparse.Namespace) -> int:
     from kg.namespaces import prefixes
     from kg.output import write_results
     from kg.queries import parse_bindings
-    from kg.store.embedded import open_store
+    from kg.store import open_store
 
     text = args.file.read_text(encoding="utf-8") if args.file else args.query
     if args.file and not args.file.is_file():
@@ -269,7 +269,7 @@ def _cmd_links(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
-    from kg.store.embedded import open_store
+    from kg.store import open_store
 
     info: dict[str, Any] = dict(open_store(settings).info.data)
     print(json.dumps(info, indent=2, sort_keys=True))
@@ -302,7 +302,7 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from kg.serve.app import create_app
     from kg.serve.urllimit import parser_buffer
-    from kg.store.embedded import open_store
+    from kg.store import open_store
 
     app = create_app(settings, store=open_store(settings))
     print(f"kg: serving {settings.store} at http://{settings.host}:{settings.port}/sparql",

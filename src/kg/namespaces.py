@@ -32,6 +32,13 @@ STANDARD_PREFIXES: dict[str, str] = {
     "dbr": "http://dbpedia.org/resource/",
 }
 
+# Links to other datasets, written beside the entities: strict identity, then matches
+# (these three say "the same thing"), then association (docs/modelling.md).
+OWL_SAME_AS = STANDARD_PREFIXES["owl"] + "sameAs"
+MATCHING = (OWL_SAME_AS, STANDARD_PREFIXES["skos"] + "exactMatch",
+            STANDARD_PREFIXES["skos"] + "closeMatch")  # fmt: skip
+LINK_PREDICATES = (*MATCHING, STANDARD_PREFIXES["skos"] + "related")
+
 
 def is_iri(text: str) -> bool:
     """Whether ``text`` is an absolute IRI. Request paths and parameters can decode to what

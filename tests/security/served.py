@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from kg.store.embedded import COMPLETE_MARKER, builds_dir
+from kg.store.builds import COMPLETE_MARKER, builds_dir
 from tests.conftest import LiveServer
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

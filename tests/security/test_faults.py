@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from kg.errors import EXIT_OK
-from kg.store.embedded import builds_dir
+from kg.store.builds import builds_dir
 from tests.conftest import KG, REPO, eventually, run_kg, start_server, stop_server
 from tests.security.served import COUNT, JSON, Served, count_of, leftovers, published
 

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from kg.errors import EnvironmentProblem
 from kg.queries import StoredQuery, is_violation_query
-from kg.store.embedded import DATABASE_DIR, current_build
+from kg.store.builds import DATABASE_DIR, current_build
 
 MANIFEST = "articles.json"
 SCOPE_LIMIT = 0.25  # share of the article graphs above which the gates run on everything

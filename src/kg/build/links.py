@@ -19,7 +19,6 @@ Rules:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,15 +28,14 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import DataError
+from kg.namespaces import LINK_PREDICATES, MATCHING, STANDARD_PREFIXES
+from kg.project.text import normalise
 
 if TYPE_CHECKING:  # kg.validate brings pySHACL and rdflib: not into `kg serve`
     from kg.build.validate import ValidationReport
 
-OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-MATCHING = (OWL_SAME_AS, SKOS + "exactMatch", SKOS + "closeMatch")
-LINK_PREDICATES = (*MATCHING, SKOS + "related")
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS = STANDARD_PREFIXES["skos"]
 WIKIDATA = "http://www.wikidata.org/"
 DBPEDIA = "http://dbpedia.org/"
 TARGET_FORMS = {
@@ -190,10 +188,3 @@ def coverage(store: ox.Store, entities_graph: str, links: Sequence[Link]) -> Cov
     entities = [r["e"].value for r in rows]
     linked = {link.entity for link in links if link.site}
     return Coverage([e for e in entities if e in linked], [e for e in entities if e not in linked])
-
-
-def normalise(text: str) -> str:
-    """Case, accents and punctuation folded away: how people expect names to compare."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w\s]", " ", plain.casefold()).split())

@@ -54,7 +54,7 @@ from kg.build.validate import (
 from kg.config import Settings
 from kg.project.directory import Article, Project
 from kg.queries import StoredQuery
-from kg.store.embedded import local_store
+from kg.store.builds import local_store
 
 PROGRESS_THRESHOLD = 20  # articles; below this a progress bar is noise
 

@@ -27,14 +27,8 @@ from kg.config import Settings
 from kg.errors import ValidationFailed
 from kg.project.directory import Project, load_project
 from kg.queries import load_queries
-from kg.store.embedded import (
-    DATABASE_DIR,
-    discard_build,
-    local_store,
-    new_build_dir,
-    publish_build,
-    run_query,
-)
+from kg.store.builds import DATABASE_DIR, discard_build, local_store, new_build_dir, publish_build
+from kg.store.embedded import run_query
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ Web Annotation's ``oa:start``/``oa:end``); ``end`` is exclusive, so
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,3 +140,10 @@ def text_layer(article_iri: str, text: str, *, vocabulary: str) -> list[ox.Tripl
 
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def normalise(text: str) -> str:
+    """Case, accents and punctuation folded away: how people expect names to compare."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s]", " ", plain.casefold()).split())

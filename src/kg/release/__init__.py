@@ -1,7 +1,8 @@
 """The release: the built store turned into files others download, and into a server.
 
 Owns the dumps in ``dist/`` with their checksums (``dumps``), the VoID/DCAT description
-(``void``), the streaming Turtle, TriG and JSON-LD writers (``writers``), the external
+(``void``), the table of those files that both read and ``/dumps/`` serves
+(``files``), the streaming Turtle, TriG and JSON-LD writers (``writers``), the external
 merge sort that orders statements in bounded memory (``sorting``), and ``kg publish``
 into a SPARQL server (``publish``).
 

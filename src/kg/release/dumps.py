@@ -21,7 +21,6 @@ held in memory together, because canonicalising their labels needs all of them.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import shutil
 import time
@@ -33,70 +32,34 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg import __version__, formats, namespaces
+from kg import __version__, namespaces
 from kg.config import Settings
-from kg.errors import EnvironmentProblem
+from kg.release.files import (
+    BY_FILE_NAME,
+    CHECKSUMS_FILE,
+    CONTEXT_FILE,
+    DUMP_FILES,
+    ONTOLOGY,
+    SHAPES,
+    SUPPORT,
+    VOID_FILE,
+    WrittenFile,
+    describe_file,
+)
 from kg.release.sorting import LineSort
+from kg.release.void import write_void
 from kg.release.writers import JsonLdWriter, TurtleWriter, statements, subjects
-from kg.store.embedded import (
-    BUILD_INFO,
-    EmbeddedStore,
-    current_build,
+from kg.store.builds import (
     discard_build,
     local_store,
     new_build_dir,
     publish_build,
 )
+from kg.store.embedded import EmbeddedStore
 
-DATASET, ONTOLOGY, SHAPES, SUPPORT = "dataset", "ontology", "shapes", "support"
 DEFAULT_MEMORY = 64 * 2**20  # bytes of sort buffers
 GZIP_LEVEL = 6
 _WORK_DIR = ".work"
-
-
-@dataclass(frozen=True, slots=True)
-class DumpFile:
-    """One file of ``dist/``: its name, what it holds and in which format."""
-
-    name: str
-    format: formats.Format
-    title: str
-    part: str
-    compressed: bool = False
-
-    @property
-    def served_as(self) -> formats.Format:
-        """The Content-Type it is served with: a .gz file is served as the gzip file it is."""
-        return formats.BY_NAME["gzip"] if self.compressed else self.format
-
-
-_F = formats.BY_NAME
-DUMP_FILES: tuple[DumpFile, ...] = (
-    DumpFile("dataset.ttl", _F["turtle"], "The whole dataset (union of all graphs), Turtle",
-             DATASET),
-    DumpFile("dataset.nt.gz", _F["ntriples"], "The whole dataset (union of all graphs), "
-             "N-Triples, gzipped", DATASET, compressed=True),
-    DumpFile("dataset.jsonld", _F["jsonld"], "The whole dataset (union of all graphs), "
-             "compacted JSON-LD", DATASET),
-    DumpFile("dataset.trig", _F["trig"], "The whole dataset with its named graphs, TriG",
-             DATASET),
-    DumpFile("dataset.nq.gz", _F["nquads"], "The whole dataset with its named graphs, "
-             "N-Quads, gzipped", DATASET, compressed=True),
-    DumpFile("ontology.ttl", _F["turtle"], "The ontology graph, Turtle", ONTOLOGY),
-    DumpFile("shapes.ttl", _F["turtle"], "The SHACL shapes graph, Turtle", SHAPES),
-    DumpFile("context.jsonld", _F["jsonld"], "The JSON-LD context of dataset.jsonld", SUPPORT),
-    DumpFile("void.ttl", _F["turtle"], "VoID and DCAT description of the dataset", SUPPORT),
-    DumpFile("SHA256SUMS", _F["text"], "SHA-256 checksums (sha256sum -c SHA256SUMS)", SUPPORT),
-)  # fmt: skip
-BY_FILE_NAME = {f.name: f for f in DUMP_FILES}
-VOID_FILE, CHECKSUMS_FILE, CONTEXT_FILE = "void.ttl", "SHA256SUMS", "context.jsonld"
-
-
-@dataclass(frozen=True, slots=True)
-class WrittenFile:
-    spec: DumpFile
-    size: int
-    sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +85,6 @@ def write_dumps(
     settings: Settings, store: EmbeddedStore | None = None, *, memory: int = DEFAULT_MEMORY
 ) -> DumpResult:
     """Write every file of ``DUMP_FILES`` for the built store, then swap ``dist`` to them."""
-    from kg.release.void import write_void  # imported here: kg.void reads this module's file table
-
     started = time.perf_counter()
     store = store or EmbeddedStore(local_store(settings))
     database, info = store.oxigraph, store.info  # pinned: a build swapped in meanwhile waits
@@ -135,13 +96,13 @@ def write_dumps(
         shutil.rmtree(work)
         context = {"@context": namespaces.prefixes(settings.base_iri)}
         (build_dir / CONTEXT_FILE).write_text(json.dumps(context, indent=2) + "\n", "utf-8")
-        written = [_describe_file(build_dir, f) for f in DUMP_FILES if f.part != SUPPORT]
-        written.append(_describe_file(build_dir, BY_FILE_NAME[CONTEXT_FILE]))
+        written = [describe_file(build_dir, f) for f in DUMP_FILES if f.part != SUPPORT]
+        written.append(describe_file(build_dir, BY_FILE_NAME[CONTEXT_FILE]))
         write_void(build_dir / VOID_FILE, settings, database, info, written)
-        written.append(_describe_file(build_dir, BY_FILE_NAME[VOID_FILE]))
+        written.append(describe_file(build_dir, BY_FILE_NAME[VOID_FILE]))
         sums = "".join(f"{w.sha256}  {w.spec.name}\n" for w in sorted(written, key=_name))
         (build_dir / CHECKSUMS_FILE).write_text(sums, encoding="utf-8")
-        written.append(_describe_file(build_dir, BY_FILE_NAME[CHECKSUMS_FILE]))
+        written.append(describe_file(build_dir, BY_FILE_NAME[CHECKSUMS_FILE]))
         manifest = {
             "version": info.version,
             "kg_version": __version__,
@@ -269,36 +230,3 @@ class GzipLines:
 
 def _text(path: Path) -> Any:
     return path.open("w", encoding="utf-8", newline="\n", buffering=2**20)
-
-
-def _describe_file(directory: Path, spec: DumpFile) -> WrittenFile:
-    digest = hashlib.sha256()
-    with (directory / spec.name).open("rb") as handle:
-        for block in iter(lambda: handle.read(2**20), b""):
-            digest.update(block)
-    return WrittenFile(spec, (directory / spec.name).stat().st_size, digest.hexdigest())
-
-
-@dataclass(frozen=True, slots=True)
-class PublishedDumps:
-    """The dumps ``dist`` points at; only the files their manifest names are served."""
-
-    directory: Path
-    manifest: dict[str, Any]
-
-    def file(self, name: str) -> Path | None:
-        """The path of a listed dump file, or None for any other name (no path tricks)."""
-        if name not in self.manifest.get("files", {}) or name not in BY_FILE_NAME:
-            return None
-        path = self.directory / name
-        return path if path.is_file() and not path.is_symlink() else None
-
-
-def published_dumps(settings: Settings) -> PublishedDumps:
-    """The current dumps, or EnvironmentProblem when none were written."""
-    link = settings.dist
-    if not link.is_symlink():
-        raise EnvironmentProblem(f"no dumps at {link}", hint="run `kg dump` (or `kg build`)")
-    directory = current_build(link)
-    manifest = json.loads((directory / BUILD_INFO).read_text(encoding="utf-8"))
-    return PublishedDumps(directory, manifest)

@@ -37,7 +37,8 @@ from tqdm import tqdm
 from kg import formats
 from kg.config import Settings, is_url
 from kg.errors import RemoteStoreError, UsageError
-from kg.store.embedded import EmbeddedStore, local_store
+from kg.store.builds import local_store
+from kg.store.embedded import EmbeddedStore
 from kg.store.publication import Publication, PublishedGraph, metadata_graph
 from kg.store.remote import RemoteStore, answer_of, client_options, transport_error
 

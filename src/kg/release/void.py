@@ -21,9 +21,10 @@ import pyoxigraph as ox
 from kg import formats, namespaces
 from kg.config import Settings
 from kg.queries import BUILTIN_DIR, StoredQuery, builtin_query
-from kg.release.dumps import DATASET, ONTOLOGY, SHAPES, WrittenFile
+from kg.release.files import DATASET, ONTOLOGY, SHAPES, WrittenFile
 from kg.release.writers import PrefixMap, TurtleWriter, statements, subjects
-from kg.store.embedded import BuildInfo, run_query
+from kg.store.builds import BuildInfo
+from kg.store.embedded import run_query
 
 SPDX = "http://spdx.org/rdf/terms#"
 IANA = "http://www.iana.org/assignments/media-types/"

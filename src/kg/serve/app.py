@@ -32,7 +32,7 @@ from kg.serve.reconcile import reconcile_router
 from kg.serve.sparql import sparql_router
 from kg.serve.urllimit import UrlLimit
 from kg.serve.views import Links
-from kg.store.embedded import Store, open_store
+from kg.store import Store, open_store
 
 PACKAGE = Path(__file__).resolve().parent
 logger = logging.getLogger("kg")

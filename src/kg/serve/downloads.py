@@ -28,7 +28,7 @@ from fastapi.templating import Jinja2Templates
 from kg import formats
 from kg.config import Settings
 from kg.errors import NotFound
-from kg.release.dumps import BY_FILE_NAME, DUMP_FILES, VOID_FILE, PublishedDumps, published_dumps
+from kg.release.files import BY_FILE_NAME, DUMP_FILES, VOID_FILE, PublishedDumps, published_dumps
 from kg.release.void import void_prefixes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from kg.namespaces import ontology_graph
 from kg.serve.resources import run
 from kg.serve.views import Labels, Links
-from kg.store.embedded import Store
+from kg.store import Store
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -30,7 +30,7 @@ from kg.queries import load_queries
 from kg.serve.ontology_docs import ontology_doc, shapes_doc
 from kg.serve.resources import describe, exists, run
 from kg.serve.views import Labels, Links, evidence, property_groups, same_as, schema_org, vocabulary
-from kg.store.embedded import Store
+from kg.store import Store
 
 DOCUMENT_FORMATS = tuple(
     formats.BY_NAME[n] for n in ("html", "turtle", "jsonld", "ntriples", "rdfxml")

@@ -25,12 +25,12 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from kg.build.links import LINK_PREDICATES, normalise
 from kg.config import Settings
 from kg.errors import NotFound, UsageError
-from kg.namespaces import entities_graph, prefixes
+from kg.namespaces import LINK_PREDICATES, entities_graph, prefixes
+from kg.project.text import normalise
 from kg.serve.httpbody import read_params
-from kg.store.embedded import Store
+from kg.store import Store
 
 DEFAULT_LIMIT = 5
 SURE, MATCH_SCORE, MATCH_LEAD = 95.0, 70.0, 20.0

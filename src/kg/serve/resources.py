@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from kg.namespaces import prefixes
 from kg.queries import builtin_query
-from kg.store.embedded import Store
+from kg.store import Store
 
 INCOMING_CAP = 50
 

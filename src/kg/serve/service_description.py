@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from kg import formats
 from kg.config import Settings
-from kg.store.embedded import Store
+from kg.store import Store
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

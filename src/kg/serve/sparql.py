@@ -27,7 +27,7 @@ from kg.namespaces import is_iri
 from kg.querytext import inspect_query
 from kg.serve.httpbody import FORM, add_form_params, decode, media_type, query_params, read_body
 from kg.serve.service_description import service_description
-from kg.store.embedded import Store
+from kg.store import Store
 from kg.store.pool import ClientGone, QueryRunner
 from kg.store.worker import Job
 

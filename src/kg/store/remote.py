@@ -51,7 +51,8 @@ from kg.errors import (
 )
 from kg.namespaces import prefix_lines
 from kg.querytext import inspect_query
-from kg.store.embedded import BuildInfo, with_values
+from kg.store.bindings import with_values
+from kg.store.builds import BuildInfo
 from kg.store.pool import POLL_SECONDS, ClientGone, query_timeout, query_workers
 from kg.store.publication import Publication, read_query
 from kg.store.worker import Job, TooManyRows, serialize
