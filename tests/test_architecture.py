@@ -159,3 +159,21 @@ def test_serving_and_query_workers_do_not_load_the_build():
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True).stdout.strip()  # fmt: skip
     assert loaded == "[]"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_tests_mirror_each_stage(stage):
+    folder = REPO / "tests" / stage
+    assert (folder / "__init__.py").exists() and list(folder.glob("test_*.py")), stage
+
+
+def test_every_test_file_is_collected():
+    """pytest skips folders named like build outputs (``build``, ``dist``) unless told
+    otherwise: a mirrored folder must never drop out of the suite silently."""
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    files = {line.split("::", 1)[0] for line in collected.splitlines() if "::" in line}
+    on_disk = {str(p.relative_to(REPO)) for p in (REPO / "tests").rglob("test_*.py")}
+    assert on_disk - files == set()

@@ -19,7 +19,7 @@ import pytest
 
 from kg.config import Settings
 from tests.conftest import REPO, LiveServer, start_server, stop_server
-from tests.test_dumps import dumped_project
+from tests.projects import dumped_project
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 QUERY_TIMEOUT = 2.0

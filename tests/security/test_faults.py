@@ -1,7 +1,7 @@
 """Faults: `kg build` and `kg dump` killed with SIGKILL, a build swapped in while queries
 run, a server killed and restarted. A real `kg serve` runs throughout.
 
-tests/test_build.py::test_killed_build_leaves_the_previous_store_served checks the
+tests/build/test_pipeline.py::test_killed_build_leaves_the_previous_store_served checks the
 store in-process after one kill; here the kills land at several points (while
 loading, validating, dumping), and the dumps and the running server are checked too.
 """

@@ -4,9 +4,9 @@ answer with a JSON error (or, where the input is legal, a correct answer); never
 500, a dropped connection or a dead server.
 
 Also covered elsewhere, not repeated here: 2,500 and 100,000 nested braces in a form
-POST (tests/test_sparql.py::test_deep_nesting_is_refused_fast_and_the_server_survives),
-invalid UTF-8 in a direct POST body (tests/test_sparql.py::test_protocol_errors) and
-a body over max_body (tests/test_sparql.py::test_oversized_body_gets_413).
+POST (tests/serve/test_sparql.py::test_deep_nesting_is_refused_fast_and_the_server_survives),
+invalid UTF-8 in a direct POST body (tests/serve/test_sparql.py::test_protocol_errors) and
+a body over max_body (tests/serve/test_sparql.py::test_oversized_body_gets_413).
 """
 
 from __future__ import annotations

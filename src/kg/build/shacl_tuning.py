@@ -16,7 +16,7 @@ stay as curators read them and ``kg.serve.ontology_docs`` documents them):
   no other shape refers to it.
 - ``speed_up_pyshacl``: the parameter lookup becomes a set lookup.
 
-``tests/test_shapes.py`` checks that every example gives the same results with
+``tests/seed/test_shapes.py`` checks that every example gives the same results with
 the flattened shapes as with the shapes as written.
 """
 

@@ -15,7 +15,6 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.build.pipeline import build
 from kg.config import Settings
 from kg.errors import EnvironmentProblem
 from kg.release.dumps import write_dumps
@@ -23,49 +22,11 @@ from kg.release.files import BY_FILE_NAME, DUMP_FILES, SUPPORT
 from kg.release.sorting import LineSort
 from kg.store import open_store
 from kg.store.builds import builds_dir
-from tests.conftest import FIXTURES, run_kg
+from tests.conftest import run_kg
+from tests.projects import dumped_project
 
 MINI = "https://mini.example.org/"
 ONTOLOGY_GRAPH, SHAPES_GRAPH = f"{MINI}ontology", f"{MINI}shapes"
-
-# Statements that trip naive serializers: text that looks like syntax, escapes, blank
-# node chains and cycles, names that cannot be prefixed names, a triple in two graphs.
-EDGE_ARTICLE = r"""
-@prefix kgo: <https://mini.example.org/ontology/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-
-<https://mini.example.org/id/article/edge-cases> a kgo:Article ;
-    rdfs:label "Edge cases: _:not-a-blank-node, <not an IRI> . and a	tab"@en-GB ;
-    rdfs:comment "Ünïcödé — 中文 \"quoted\" \\ backslash\nnew line\r" ;
-    kgo:code "a^^b"^^xsd:token , "x"^^kgo:Code ;
-    kgo:published "2025-03-12"^^xsd:date ;
-    kgo:note [ rdfs:label "a nested blank node" ; kgo:next [ rdfs:label "deeper" ] ] ;
-    <https://mini.example.org/ontology/end.> "a local name ending in a dot" ;
-    <https://mini.example.org/ontology/2nd> "a local name starting with a digit" ;
-    <https://mini.example.org/ontology/with%20space> "an escaped IRI" .
-
-<https://mini.example.org/id/country/atlantis> a kgo:Country ; rdfs:label "Atlantis"@en .
-_:loop kgo:next _:loop .
-"""
-
-
-def add_edge_article(project: Path) -> None:
-    folder = project / "data/articles/edge-cases"
-    folder.mkdir(parents=True)
-    (folder / "graph.ttl").write_text(EDGE_ARTICLE, encoding="utf-8")
-    (folder / "text.txt").write_text("An article about awkward data. It ends.\n", "utf-8")
-
-
-def dumped_project(target: Path, *, edge_cases: bool = True, **overrides: str) -> Settings:
-    """A copy of the mini project, built and dumped; the settings used."""
-    shutil.copytree(FIXTURES / "mini", target, ignore=shutil.ignore_patterns(".kg"))
-    if edge_cases:
-        add_edge_article(target)
-    settings = Settings.load(target, env={}, overrides=overrides)
-    build(settings, progress=False)
-    write_dumps(settings)
-    return settings
 
 
 @pytest.fixture(scope="module")

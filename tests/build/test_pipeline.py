@@ -4,26 +4,11 @@ import os
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 from kg.build.pipeline import build
 from kg.store.builds import builds_dir
 from tests.conftest import KG
-
-ARTICLE = "data/articles/first-article"
-
-
-def add_articles(project: Path, count: int, *, start: int = 0) -> None:
-    """Copies of the mini article, enough to make validation take a few seconds."""
-    source = project / ARTICLE
-    for number in range(start, start + count):
-        target = project / f"data/articles/copy-{number:04d}"
-        target.mkdir(parents=True)
-        (target / "text.txt").write_bytes((source / "text.txt").read_bytes())
-        graph = (source / "graph.ttl").read_text(encoding="utf-8")
-        (target / "graph.ttl").write_text(
-            graph.replace("first-article", f"copy-{number:04d}"), encoding="utf-8"
-        )
+from tests.projects import add_articles
 
 
 def labels(store) -> list[str]:

@@ -1,7 +1,7 @@
 """The SHACL shapes and the ``*-violation.rq`` gates, tested with example files.
 
-``tests/shapes/valid/`` holds data that must pass; each file in
-``tests/shapes/invalid/`` breaks one rule and starts with ``# expect: <message>``
+``tests/seed/shapes/valid/`` holds data that must pass; each file in
+``tests/seed/shapes/invalid/`` breaks one rule and starts with ``# expect: <message>``
 lines naming the exact messages it must produce. An example is checked the way
 the build checks an article: its triples plus the ontology form one data graph,
 validated with inference "none" (see ``kg.build.validate``); the stored violation
@@ -33,7 +33,7 @@ from kg.build.validate import check_violation_queries, shacl_problems
 from kg.config import Settings
 from kg.queries import is_violation_query, load_query
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = Path(__file__).resolve().parent / "shapes"
 KGO = "https://kg.example.org/ontology/"
 ONTOLOGY_GRAPH = "https://kg.example.org/ontology"

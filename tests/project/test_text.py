@@ -4,7 +4,7 @@ import pytest
 
 from kg.project.text import split_sentences
 
-SEED_TEXT = Path(__file__).resolve().parents[1] / "data/articles/china-fentanyl-tariffs/text.txt"
+SEED_TEXT = Path(__file__).resolve().parents[2] / "data/articles/china-fentanyl-tariffs/text.txt"
 
 
 def test_seed_article_splits_into_the_reference_sentences():

@@ -6,8 +6,7 @@ import pytest
 
 from kg.build.pipeline import build
 from kg.errors import ValidationFailed
-from tests.test_build import add_articles
-from tests.test_loading import quads, settings_for
+from tests.projects import add_articles, quads, settings_for
 
 ARTICLES = 12
 BASE = "https://mini.example.org/id/article"

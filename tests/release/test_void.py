@@ -15,7 +15,7 @@ from kg.queries import BUILTIN_DIR as QUERY_DIR
 from kg.queries import load_query
 from kg.release.files import DUMP_FILES, SUPPORT
 from tests.conftest import LiveServer, start_server, stop_server
-from tests.test_dumps import dumped_project
+from tests.projects import dumped_project
 
 MINI = "https://mini.example.org/"
 DATASET = URIRef(f"{MINI}dataset")

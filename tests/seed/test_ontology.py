@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 KGO = "https://kg.example.org/ontology/"
 ONTOLOGY_IRI = URIRef("https://kg.example.org/ontology")
 TERM_TYPES = (

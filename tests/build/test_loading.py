@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 
 from kg.build.pipeline import build, validate_only
-from kg.config import Settings
 from kg.errors import ValidationFailed
-from kg.store.builds import current_build
-from tests.test_build import add_articles
+from tests.projects import add_articles, quads, settings_for
 
 ARTICLES = 30
-
-
-def settings_for(project, **overrides) -> Settings:
-    return Settings.load(project, env={}, overrides={k: str(v) for k, v in overrides.items()})
-
-
-def quads(settings: Settings) -> set[str]:
-    """The store's quads with canonical blank-node labels (RDFC-1.0), comparable across builds."""
-    store = ox.Store.read_only(str(current_build(settings.store) / "oxigraph"))
-    dataset = ox.Dataset(store)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return {str(q) for q in dataset}
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic
 from kg.release.files import DUMP_FILES
 from kg.store.builds import current_build
 from tests.conftest import LiveServer, start_server, stop_server
-from tests.test_dumps import dumped_project
+from tests.projects import dumped_project
 
 IDENTITY = {"accept-encoding": "identity"}  # the app gzips large text responses otherwise
 
