@@ -154,7 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="also confirm targets exist (and labels agree) in a local N-Triples "
         "extract of Wikidata or DBpedia (repeatable; off by default)",
     )
-    links.add_argument("--format", choices=("text", "json"), default="text")
+    links.add_argument(
+        "--format", choices=("text", "json"), default="text",
+        help="text for people, json for tools",
+    )  # fmt: skip
 
     publish = command(
         "publish",

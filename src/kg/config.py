@@ -1,7 +1,7 @@
 """One `Settings` object: command-line flags > ``KG_*`` environment > ``kg.toml`` > defaults.
 
 Every setting is declared once in ``SPECS`` (name, kg.toml section, parser, default,
-help); the CLI, the environment reader and the README's settings table all read
+help); the CLI, the environment reader and docs/settings.md's table all read
 that declaration, so none of them can drift. Bad values are refused with the
 source that supplied them (``KG_PORT=abc``, ``kg.toml [server] port``, ``--port``).
 """

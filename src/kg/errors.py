@@ -22,7 +22,7 @@ Each class has a stable ``code`` (``malformed-query``, ``timeout``…): the JSON
 error body says ``{"error": code, "message": …, "hint": …}`` and never carries a
 class name, a traceback or a file path of the server.
 
-Exit codes are documented in `kg --help` and the README: 0 ok, 1 invalid data,
+Exit codes are documented in `kg --help` and docs/commands.md: 0 ok, 1 invalid data,
 2 usage or environment. An exception that is not a KgError is a bug: the CLI
 prints it with its traceback and the HTTP app answers 500, never 400.
 """

@@ -2,7 +2,7 @@
 one, what is wrong and how to fix it; exit 1, memory bounded, no crash, and the store
 built before is still the one served.
 
-What pyoxigraph 0.5 does unguarded (README: limits): it expands XML entities (a
+What pyoxigraph 0.5 does unguarded (docs/limits.md): it expands XML entities (a
 1 KB "billion laughs" RDF/XML asks for 2.4 GB and aborts the process), refuses
 SYSTEM entities, refuses a token over 16 MiB with a MemoryError, refuses JSON-LD
 nested past 65,536 levels, and parses 100,000 nested Turtle brackets in 75 MB;

@@ -54,7 +54,7 @@ JSON_RESULTS = {"accept": "application/sparql-results+json"}
 MINI = "https://mini.example.org/"
 FIRST, SECOND = f"{MINI}id/article/first-article", f"{MINI}id/article/second-article"
 # Virtuoso 7.2.5 drops rows when a `*` path, FILTER EXISTS and OPTIONAL meet in one
-# group (its optimizer; minimal repro in the README): it answers a subset, never more.
+# group (its optimizer; minimal repro in docs/publishing.md): it answers a subset, never more.
 VIRTUOSO_DROPS_ROWS = {"documents"}
 MAX_ROWS, TIMEOUT = 1000, 3.0
 
@@ -302,7 +302,7 @@ def graph_content(remote: RemoteStore, graph: str) -> set[tuple]:
 
 
 def test_a_refused_replacement_leaves_the_graph_as_it_was(clean: SparqlServer, mini_project):
-    """Each server replaces a graph atomically the way kg writes to it (README)."""
+    """Each server replaces a graph atomically the way kg writes to it (docs/publishing.md)."""
     settings = settings_for(mini_project, clean)
     build(settings, progress=False)
     publish(settings, to=clean.query(), progress=False)

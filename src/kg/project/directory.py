@@ -106,7 +106,7 @@ def _required_files(root: Path, folder: str, pattern: str) -> tuple[Path, ...]:
     if not files:
         raise EnvironmentProblem(
             f"{root / folder}: no {pattern} files; {root} does not look like a kg project",
-            hint="run kg in a project directory or pass --project DIR (see README: project layout)",
+            hint="run kg in a project directory or pass --project DIR (README: what a project is)",
         )
     return files
 

@@ -25,9 +25,9 @@ from kg.errors import DataError, RdfSyntaxError, SourceLocation
 _PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I | re.M)
 
 MAX_NESTING = 64
-"""Deepest nesting of ``[ ]`` and ``( )`` read in a Turtle file (README: limits)."""
+"""Deepest nesting of ``[ ]`` and ``( )`` read in a Turtle file (docs/limits.md)."""
 MAX_LINKED_BLANK_NODES = 64
-"""Most blank nodes one group may link to one another in a file (README: limits)."""
+"""Most blank nodes one group may link to one another in a file (docs/limits.md)."""
 PARSER_TOKEN_BYTES = 16 * 1024 * 1024
 """pyoxigraph buffers a whole token (a literal, an IRI) and refuses a longer one."""
 
@@ -113,7 +113,7 @@ def read_source(path: Path, *, shown_as: Path, max_bytes: int | None = None) -> 
             raise DataError(
                 f"{shown_as}: {size:,} bytes, more than the {max_bytes:,} kg reads in one file",
                 hint="split the file (an article per folder) or raise max_source "
-                "(--max-source, KG_MAX_SOURCE); see README: limits",
+                "(--max-source, KG_MAX_SOURCE); see docs/limits.md",
             )
         return path.read_bytes()
     except OSError as exc:

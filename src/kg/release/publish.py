@@ -11,7 +11,7 @@
 - **Each graph is replaced in one request.** With a Graph Store Protocol endpoint
   (``gsp``): a ``PUT`` of the N-Triples. With a SPARQL Update endpoint (``update``):
   ``DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> { … } }``. Whether that is atomic
-  is the server's doing, so pick per server (README): Virtuoso runs a ``PUT`` in one
+  is the server's doing, so pick per server (docs/publishing.md): Virtuoso runs a ``PUT`` in one
   transaction (and refuses blank nodes in ``INSERT DATA``); Oxigraph server runs an
   update request in one transaction but a ``PUT`` as a clear, then a load.
 - **Checked, then recorded.** After each replacement the server's triple count for
@@ -152,7 +152,7 @@ def writer_for(settings: Settings, client: httpx.Client) -> GraphWriter:
     if settings.update and settings.gsp:
         raise UsageError(
             "give the server's update endpoint or its Graph Store Protocol endpoint, not both",
-            hint="see the README's 'Publishing to a SPARQL server' for which suits the server",
+            hint="see docs/publishing.md for which suits the server",
         )
     if settings.gsp:
         return GraphStoreWriter(settings.gsp, client)
@@ -239,5 +239,5 @@ def _replace_checked(writer: GraphWriter, remote: RemoteStore, graph: LocalGraph
         raise RemoteStoreError(
             f"replacing graph <{graph.iri}>: the server holds {found} triples in it "
             f"after the load, not {graph.triples}",
-            hint="the server may have rewritten some literals; see the README on publishing",
+            hint="the server may have rewritten some literals; see docs/publishing.md",
         )
