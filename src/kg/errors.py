@@ -3,6 +3,7 @@
     KgError                      exit 2, HTTP 500  anything kg itself raises
     ├── UsageError               exit 2, HTTP 400  a bad flag, setting or argument
     │   ├── QuerySyntaxError     exit 2, HTTP 400  a SPARQL query that does not parse
+    │   ├── UnsupportedFeature   exit 2, HTTP 400  a function or feature the engine lacks
     │   ├── ResultTooLarge       exit 2, HTTP 400  more rows than max_rows (never cut silently)
     │   ├── QueryRefused         exit 2, HTTP 403  an update, or SERVICE outside the allowlist
     │   ├── NotAcceptable                 HTTP 406  no offered format is acceptable
@@ -73,6 +74,13 @@ class QuerySyntaxError(UsageError):
     """A SPARQL query or update that does not parse; the message has line and column."""
 
     code = "malformed-query"
+
+
+class UnsupportedFeature(UsageError):
+    """A query that parses but asks for what the engine does not implement (an unknown
+    function such as Jena's ``afn:`` or Virtuoso's ``bif:``): the client's to change."""
+
+    code = "unsupported-feature"
 
 
 class EnvironmentProblem(KgError):
@@ -242,5 +250,6 @@ class UnsupportedMediaType(UsageError):
 
 
 WORKER_ERRORS: dict[str, type[KgError]] = {
-    cls.code: cls for cls in (QuerySyntaxError, ResultTooLarge, QueryFailed, QueryRefused)
+    cls.code: cls
+    for cls in (QuerySyntaxError, UnsupportedFeature, ResultTooLarge, QueryFailed, QueryRefused)
 }

@@ -29,7 +29,8 @@ class Format:
     label: str
     rdf: ox.RdfFormat | None = None
     results: ox.QueryResultsFormat | None = None
-    aliases: tuple[str, ...] = field(default=())
+    aliases: tuple[str, ...] = field(default=())  # other media types that mean this format
+    nicknames: tuple[str, ...] = field(default=())  # what clients put in format=/output=
     quads: bool = False
     w3c: str | None = None  # the format's IRI under http://www.w3.org/ns/formats/
 
@@ -44,16 +45,21 @@ class Format:
 W3C = "http://www.w3.org/ns/formats/"
 
 FORMATS: tuple[Format, ...] = (
+    # Turtle is a subset of N3: an N3 client reads it
     Format("turtle", "text/turtle", "ttl", RDF, "Turtle", rdf=ox.RdfFormat.TURTLE,
-           aliases=("application/x-turtle",), w3c=W3C + "Turtle"),
+           aliases=("application/x-turtle", "text/n3", "text/rdf+n3"), nicknames=("n3",),
+           w3c=W3C + "Turtle"),
+    # for an RDF document, JSON-LD is the JSON a client asking for JSON can read
     Format("jsonld", "application/ld+json", "jsonld", RDF, "JSON-LD", rdf=ox.RdfFormat.JSON_LD,
+           aliases=("application/json", "application/x-json+ld"), nicknames=("json-ld", "json"),
            w3c=W3C + "JSON-LD"),
     Format("ntriples", "application/n-triples", "nt", RDF, "N-Triples",
-           rdf=ox.RdfFormat.N_TRIPLES, w3c=W3C + "N-Triples"),
+           rdf=ox.RdfFormat.N_TRIPLES, nicknames=("n-triples",),
+           w3c=W3C + "N-Triples"),
     Format("rdfxml", "application/rdf+xml", "rdf", RDF, "RDF/XML", rdf=ox.RdfFormat.RDF_XML,
-           w3c=W3C + "RDF_XML"),
+           nicknames=("rdf+xml", "xml"), w3c=W3C + "RDF_XML"),
     Format("nquads", "application/n-quads", "nq", RDF, "N-Quads", rdf=ox.RdfFormat.N_QUADS,
-           quads=True, w3c=W3C + "N-Quads"),
+           quads=True, nicknames=("n-quads",), w3c=W3C + "N-Quads"),
     Format("trig", "application/trig", "trig", RDF, "TriG", rdf=ox.RdfFormat.TRIG, quads=True,
            w3c=W3C + "TriG"),
     Format("json", "application/sparql-results+json", "srj", RESULTS, "SPARQL JSON",
@@ -188,6 +194,24 @@ def choose(offered: Sequence[Format], *, accept: str | None, explicit: str | Non
         names = ", ".join(f.name for f in offered)
         raise UnknownFormat(f"unknown format {explicit!r}; offered: {names}")
     return negotiate(accept, offered)
+
+
+def from_parameters(values: Sequence[str], offered: Sequence[Format]) -> Format | None:
+    """The offered format that ``format=``, ``output=`` or ``results=`` values name, the
+    last that fits winning; None when none fits (the caller then negotiates on Accept).
+
+    Clients send short names (``json``, ``tsv``), other endpoints' names (``rdf+xml``,
+    ``json-ld``, ``n3``), media types, and sometimes a comma-separated Accept value
+    (SPARQLWrapper sends ``format=tsv&format=text/tab-separated-values``). A name fits
+    the query's form: ``json`` is SPARQL JSON for a SELECT and JSON-LD for a CONSTRUCT."""
+    for value in reversed(values):
+        for piece in value.split(","):
+            wanted = piece.split(";")[0].strip().lower()
+            for fmt in offered:
+                if wanted in (fmt.name, fmt.extension, fmt.media_type, *fmt.aliases,
+                              *fmt.nicknames):  # fmt: skip
+                    return fmt
+    return None
 
 
 def by_media_type(content_type: str, kinds: Sequence[str]) -> Format | None:

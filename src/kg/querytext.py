@@ -27,6 +27,7 @@ UPDATE_FORMS = (
     "INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH",
 )  # fmt: skip
 
+_UNARY = "!-+"  # a run of these is a chain of unary operators, which parsers recurse on
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(
     r"""
@@ -47,11 +48,13 @@ _TOKEN = re.compile(
 @dataclass(frozen=True, slots=True)
 class QueryShape:
     """The form of a request, the ``SERVICE`` targets it names (None: a variable), and how
-    deeply its brackets nest (engines recurse on nesting; pyoxigraph crashes near 2,500)."""
+        deeply its brackets and chains of unary operators (``!!!x``, ``- -1``) nest: engines
+    recurse on both, and pyoxigraph's process crashes on deep enough input."""
 
     form: str | None
     services: tuple[str | None, ...] = field(default=())
     depth: int = 0
+    has_dataset: bool = False  # FROM or FROM NAMED: the query names its own dataset
 
     @property
     def is_update(self) -> bool:
@@ -88,27 +91,30 @@ def inspect_query(text: str, *, max_depth: int | None = None) -> QueryShape:
         spec.form if spec.is_update else shape.form or spec.form,
         shape.services + tuple(s for s in spec.services if s not in shape.services),
         max(shape.depth, spec.depth),
+        shape.has_dataset or spec.has_dataset,
     )
 
 
 def _read(text: str, max_depth: int | None) -> QueryShape:
     tokens = []
-    depth = deepest = 0
+    depth = deepest = unary = 0
     for match in _TOKEN.finditer(text):
         kind, value = match.lastgroup, match.group()
         if kind == "comment":
             continue
         tokens.append((kind, value))
+        unary = unary + 1 if kind == "other" and value in _UNARY else 0
         if kind == "other" and value in "{([":
             depth += 1
-            deepest = max(deepest, depth)
-            if max_depth is not None and depth > max_depth:
-                return QueryShape(None, (), depth)
         elif kind == "other" and value in "})]":
             depth -= 1
+        deepest = max(deepest, depth + unary)
+        if max_depth is not None and deepest > max_depth:
+            return QueryShape(None, (), deepest)
     prefixes: dict[str, str] = {}
     base = ""
     form = None
+    has_dataset = False
     services: list[str | None] = []
     for index, (kind, value) in enumerate(tokens):
         if kind != "word":
@@ -123,7 +129,9 @@ def _read(text: str, max_depth: int | None) -> QueryShape:
             form = keyword
         elif keyword == "SERVICE":
             services.append(_service_target(tokens[index + 1 : index + 3], prefixes, base))
-    return QueryShape(form, tuple(services), deepest)
+        elif keyword == "FROM" and form in QUERY_FORMS:
+            has_dataset = True
+    return QueryShape(form, tuple(services), deepest, has_dataset)
 
 
 def _service_target(
@@ -209,3 +217,38 @@ def _first_word(text: str, at: int) -> str:
         if match.lastgroup != "comment":
             return match.group().upper() if match.lastgroup == "word" else ""
     return ""
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+_CHARACTER_CLASS = re.compile(r"\[[^\[\]]*(?:\[[^\]]*\][^\[\]]*)*\]")
+_EXPECTED_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[^,\s]+')
+MAX_EXPECTED = 12
+
+
+def syntax_error_message(query: str, engine_message: str) -> str:
+    """A parser's error for people: where it is, the line with a caret under the place,
+    and at most a dozen of the tokens it expected.
+
+    Oxigraph lists what it expected as written in its grammar, character classes
+    included (``['A' ..= 'Z' | '\\u{00C0}'..=…]``): kilobytes that clients such as YASGUI
+    show as they are. Classes become "a name character", the rest is cut to a dozen."""
+    match = _POSITION.match(engine_message.strip())
+    if not match:
+        return f"SPARQL syntax error: {engine_message}"
+    line, column, detail = int(match[1]), int(match[2]), " ".join(match[3].split())
+    classes = len(_CHARACTER_CLASS.findall(detail))
+    detail = _CHARACTER_CLASS.sub("", detail)
+    if detail.startswith(("expected one of ", "expected ")):
+        listed = detail.removeprefix("expected ").removeprefix("one of ")
+        tokens = _EXPECTED_TOKEN.findall(listed)
+        shown = tokens[:MAX_EXPECTED]
+        if classes or len(tokens) > MAX_EXPECTED:
+            shown.append("…")
+        detail = "expected " + (shown[0] if len(shown) == 1 else "one of " + ", ".join(shown))
+    lines = query.splitlines() or [""]
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    start = max(0, column - 60)
+    excerpt = source[start : start + 120]
+    caret = " " * (column - 1 - start) + "^"
+    return (f"SPARQL syntax error at line {line}, column {column}: {detail}\n"
+            f"  {excerpt}\n  {caret}")  # fmt: skip

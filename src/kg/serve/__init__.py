@@ -1,7 +1,8 @@
 """Serving: the HTTP application over a store, for people and machines.
 
 Owns ``create_app`` (``app``) and its routers: the SPARQL 1.1 Protocol (``sparql``,
-with ``service_description``), dereferenceable IRIs (``pages``, from ``resources``,
+with ``service_description``), the Graph Store Protocol's
+read side (``graph_store``), dereferenceable IRIs (``pages``, from ``resources``,
 ``views`` and ``ontology_docs``), downloads of the dumps (``downloads``) and the
 reconciliation service (``reconcile``); the HTTP limits (``httpbody``, ``urllimit``,
 ``ratelimit``); the templates and static assets.

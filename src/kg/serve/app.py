@@ -26,6 +26,7 @@ from kg.namespaces import prefixes
 from kg.project.directory import load_project
 from kg.queries import load_queries
 from kg.serve.downloads import downloads_router
+from kg.serve.graph_store import graph_store_router
 from kg.serve.pages import pages_router
 from kg.serve.ratelimit import RateLimit
 from kg.serve.reconcile import reconcile_router
@@ -113,7 +114,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         error = KgError("internal error; the server log has the details")
         return await kg_error(request, error)
 
-    @app.get("/healthz", tags=["operations"])
+    @app.api_route("/healthz", methods=["GET", "HEAD"], tags=["operations"])
     def healthz() -> dict[str, Any]:
         """Liveness, the dataset version being served and the queries in progress."""
         health: dict[str, Any] = {"status": "ok", "version": store.info.version, "kg": __version__}
@@ -142,6 +143,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return response
 
     app.include_router(sparql_router(settings, store, pool, render_page=query_page))
+    app.include_router(graph_store_router(settings, store, pool))
     app.include_router(downloads_router(settings))
     app.include_router(reconcile_router(settings, store))
     app.include_router(pages_router(settings, store, templates))  # last: it catches all paths
@@ -155,15 +157,29 @@ _ERROR_HEADINGS = {404: "Not found", 400: "Bad request", 406: "Not acceptable",
 CORS = {
     "allow_origins": ["*"],
     "allow_methods": ["GET", "HEAD", "POST", "OPTIONS"],
-    "allow_headers": ["Accept", "Content-Type", "If-None-Match", "If-Modified-Since", "Range"],
+    "allow_headers": ["*"],  # a preflight gets the headers it asks for (no credentials)
     "expose_headers": ["Content-Length", "ETag", "Last-Modified", "Retry-After", "Vary"],
     "max_age": 86400,
 }
 
 
+# HTML runs only the scripts and styles it is served with: no inline code, nothing from
+# elsewhere (pages link out, they load nothing out); data blocks (JSON-LD) are not code.
+HTML_POLICY = [
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self'; "
+     b"img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+     b"form-action 'self'"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+]  # fmt: skip
+NO_SNIFF = (b"x-content-type-options", b"nosniff")
+
+
 class OpenAndGzipped:
     """CORS and gzip in one layer that costs little on the hot path (a point lookup is a
     few hundred bytes: Starlette's two middlewares each wrapped every response).
+
+    Every response says ``X-Content-Type-Options: nosniff``, and HTML its content
+    security and referrer policies.
 
     Every response is open to any origin, ``Access-Control-Allow-Origin: *`` whether the
     request names one or not, so no cache needs ``Vary: Origin``; preflight requests get
@@ -196,7 +212,10 @@ class OpenAndGzipped:
 
         async def send_opened(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *extra]
+                headers = [*message.get("headers", ()), *extra, NO_SNIFF]
+                if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                    headers += HTML_POLICY
+                message["headers"] = headers
             await send(message)
 
         await (self.gzip if gzip and not excluded else self.app)(scope, receive, send_opened)

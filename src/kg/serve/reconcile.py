@@ -171,7 +171,7 @@ def reconcile_router(settings: Settings, store: Store) -> APIRouter:
     def origin(request: Request) -> str:
         return str(request.base_url).rstrip("/")
 
-    @router.api_route("", methods=["GET", "POST"])
+    @router.api_route("", methods=["GET", "HEAD", "POST"])
     async def service(request: Request) -> Response:
         """The manifest without parameters; batch or single queries otherwise."""
         params = {k: v[-1] for k, v in (await read_params(request, settings.max_body)).items()}
@@ -191,14 +191,14 @@ def reconcile_router(settings: Settings, store: Store) -> APIRouter:
             body = manifest(settings, origin(request), items())
         return _answer(body, params.get("callback"))
 
-    @router.get("/preview", response_class=HTMLResponse)
+    @router.api_route("/preview", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def preview(request: Request, id: str) -> HTMLResponse:
         found = next((c for c in items() if c.id == id), None)
         if found is None:
             raise NotFound(f"no entity with id {id!r}")
         return HTMLResponse(_preview_html(found, origin(request)))
 
-    @router.get("/suggest/{kind}")
+    @router.api_route("/suggest/{kind}", methods=["GET", "HEAD"])
     def suggest(kind: str, prefix: str = "", cursor: int = 0) -> JSONResponse:
         if kind == "entity":
             pool = [(c.id, c.name, c.description) for c in items()]

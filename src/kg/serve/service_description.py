@@ -29,7 +29,7 @@ def _sd(name: str) -> ox.NamedNode:
 
 def service_description(settings: Settings, store: Store, endpoint: str) -> list[ox.Triple]:
     """The description of the endpoint at ``endpoint`` (the URL the client used)."""
-    sizes = _graph_sizes(store, store.info.version)
+    sizes = graph_sizes(store, store.info.version)
     service = ox.NamedNode(endpoint)
     dataset, default_graph = ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
     triples = [
@@ -44,6 +44,13 @@ def service_description(settings: Settings, store: Store, endpoint: str) -> list
         ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
         ox.Triple(default_graph, ox.NamedNode(VOID + "triples"), ox.Literal(sum(sizes.values()))),
     ]
+    # the Graph Store Protocol's read side (kg.serve.graph_store), beside this endpoint
+    store_endpoint = ox.NamedNode(endpoint.rsplit("/", 1)[0] + "/store")
+    triples += [
+        ox.Triple(service, ox.NamedNode(DCTERMS + "hasPart"), store_endpoint),
+        ox.Triple(store_endpoint, ox.NamedNode(DCTERMS + "conformsTo"),
+                  ox.NamedNode("http://www.w3.org/TR/sparql11-http-rdf-update/")),
+    ]  # fmt: skip
     if settings.service_allowlist:
         triples.append(ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
     for fmt in formats.FORMATS:
@@ -63,6 +70,6 @@ def service_description(settings: Settings, store: Store, endpoint: str) -> list
 
 
 @lru_cache(maxsize=4)
-def _graph_sizes(store: Store, version: str) -> dict[str, int]:
+def graph_sizes(store: Store, version: str) -> dict[str, int]:
     """Triples per named graph; ``version`` is the cache key, so a new build recounts."""
     return {row["g"].value: int(row["n"].value) for row in store.query(GRAPH_SIZES)}

@@ -15,14 +15,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
 from kg import formats
 from kg.config import Settings
-from kg.errors import QueryRefused, UnsupportedMediaType, UsageError
+from kg.errors import QueryRefused, QuerySyntaxError, UnsupportedMediaType, UsageError
 from kg.namespaces import is_iri
 from kg.querytext import inspect_query
 from kg.serve.httpbody import FORM, add_form_params, decode, media_type, query_params, read_body
@@ -31,6 +31,7 @@ from kg.store import Store
 from kg.store.pool import ClientGone, QueryRunner
 from kg.store.worker import Job
 
+FORMAT_PARAMETERS = ("format", "output", "results")  # what Virtuoso, Joseki, Fuseki read
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 DISCONNECT_CHECK_SECONDS = 0.2
@@ -43,7 +44,7 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
     """``render_page(request)`` draws the query page; the app owns templates."""
     router = APIRouter(tags=["sparql"])
 
-    @router.get("/sparql", response_model=None)
+    @router.api_route("/sparql", methods=["GET", "HEAD"], response_model=None)
     async def query_get(request: Request) -> Response:
         """SPARQL 1.1 Protocol query via GET; without a query, the description or the page."""
         params = query_params(request)
@@ -87,11 +88,16 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
         shape = inspect_query(query, max_depth=MAX_NESTING)
         if shape.depth > MAX_NESTING:
             raise UsageError(
-                f"the query nests brackets more than {MAX_NESTING} levels deep",
+                f"the query nests brackets or chains unary operators (!, -) more than "
+                f"{MAX_NESTING} levels deep",
                 hint="flatten the query: few real queries nest more than ten levels",
             )
-        if shape.is_update:
-            raise QueryRefused("this endpoint is read-only: SPARQL Update is not accepted")
+        if shape.is_update:  # sent as a query: not a legal one (SPARQL 1.1 Protocol §2.1.1)
+            raise QuerySyntaxError(
+                f"this is a SPARQL Update ({shape.form}), not a query",
+                hint="this endpoint is read-only; send queries (SELECT, ASK, CONSTRUCT, "
+                "DESCRIBE) as 'query'",
+            )
         _check_services(shape.services, settings.service_allowlist)
         kind = formats.RDF if shape.returns_graph else formats.RESULTS
         fmt = _choose(request, params, formats.offered(kind))
@@ -100,10 +106,10 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
             query=query,
             format=fmt.name,
             max_rows=settings.max_rows,
-            default_graph=_graphs(params, "default-graph-uri"),
-            named_graphs=_graphs(params, "named-graph-uri"),
+            base_iri=str(request.url.replace(query="", fragment="")),
+            **_dataset(params, query_names_one=shape.has_dataset),
         )
-        body = formats.check_representable(fmt, await _run_watched(request, pool, job, deadline))
+        body = formats.check_representable(fmt, await run_watched(request, pool, job, deadline))
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
     return router
@@ -117,13 +123,27 @@ _SD_PREFIXES = {
 }
 
 
-async def _run_watched(request: Request, pool: QueryRunner, job: Job, deadline: float) -> bytes:
-    """Run ``job`` in the pool; stop it as soon as the client disconnects."""
+async def run_watched(request: Request, pool: QueryRunner, job: Job, deadline: float) -> bytes:
+    """Run ``job`` in the pool; stop it as soon as the client disconnects.
+
+    The wait happens in a thread of its own that ends with the query: a thread pool
+    would keep, idle, as many threads as the busiest moment ever needed."""
     cancelled = threading.Event()
     loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(
-        pool.executor, lambda: pool.run(job, deadline=deadline, cancelled=cancelled)
-    )
+    future: asyncio.Future[bytes] = loop.create_future()
+
+    def settle(outcome: Callable[[], bytes]) -> None:
+        try:
+            result = outcome()
+        except BaseException as exc:
+            loop.call_soon_threadsafe(_settle, future, None, exc)
+        else:
+            loop.call_soon_threadsafe(_settle, future, result, None)
+
+    threading.Thread(
+        target=settle, args=(lambda: pool.run(job, deadline=deadline, cancelled=cancelled),),
+        name="kg-query-wait", daemon=True,
+    ).start()  # fmt: skip
     while True:
         done, _ = await asyncio.wait({future}, timeout=DISCONNECT_CHECK_SECONDS)
         if done:
@@ -134,6 +154,15 @@ async def _run_watched(request: Request, pool: QueryRunner, job: Job, deadline: 
         return future.result()
     except ClientGone:
         return b""  # nobody is listening any more
+
+
+def _settle(future: asyncio.Future[bytes], result: bytes | None, exc: BaseException | None) -> None:
+    if future.done():
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result or b"")
 
 
 def _single_query(params: dict[str, list[str]]) -> str:
@@ -161,6 +190,19 @@ def _check_services(services: tuple[str | None, ...], allowlist: tuple[str, ...]
             )
 
 
+def _dataset(params: dict[str, list[str]], *, query_names_one: bool) -> dict[str, object]:
+    """The RDF dataset a request queries (SPARQL 1.1 Query §13, Protocol §2.1.4).
+
+    ``default-graph-uri`` / ``named-graph-uri`` win, and then the dataset is exactly
+    what they name (a graph not named is not there); else the query's own ``FROM`` /
+    ``FROM NAMED``; else this endpoint's default: the union of all graphs as the
+    default graph, and every graph by name."""
+    default, named = _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri")
+    if default is not None or named is not None:
+        return {"default_graph": default or (), "named_graphs": named or (), "union": False}
+    return {"default_graph": None, "named_graphs": None, "union": not query_names_one}
+
+
 def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
     values = params.get(name, [])
     for value in values:
@@ -172,6 +214,9 @@ def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
 def _choose(
     request: Request, params: dict[str, list[str]], offered: Sequence[formats.Format]
 ) -> formats.Format:
-    """``format=`` from the query string or the form body, else the Accept header."""
-    explicit = params.get("format", [None])[-1]
-    return formats.choose(offered, accept=request.headers.get("accept"), explicit=explicit)
+    """What ``format=``, ``output=`` or ``results=`` name (from the query string or the
+    form body) if it fits the query's form, else the Accept header."""
+    named = [v for key in FORMAT_PARAMETERS for v in params.get(key, [])]
+    return formats.from_parameters(named, offered) or formats.negotiate(
+        request.headers.get("accept"), offered
+    )

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.errors import QuerySyntaxError
+from kg.querytext import syntax_error_message
 from kg.store.bindings import with_values
 from kg.store.builds import (
     BUILD_INFO,
@@ -131,4 +132,4 @@ def run_query(
             named_graphs=named_graphs,
         )
     except SyntaxError as exc:
-        raise QuerySyntaxError(f"SPARQL syntax error: {exc.msg}") from None
+        raise QuerySyntaxError(syntax_error_message(sparql, exc.msg)) from None

@@ -32,7 +32,6 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from kg.errors import WORKER_ERRORS, QueryFailed, QueryTimeout, ServerBusy
@@ -55,8 +54,6 @@ class ClientGone(Exception):
 class QueryRunner(Protocol):
     """What the SPARQL router needs to run a query under a deadline: this pool, or
     ``kg.store.remote.RemoteRunner`` for a store on a SPARQL server."""
-
-    executor: ThreadPoolExecutor
 
     def start(self) -> None: ...
 
@@ -229,10 +226,6 @@ class QueryPool:
         self._lock = threading.Lock()
         self._long = _LongLane(long_slots, self.max_queries)
         self._all: set[_Worker] = set()
-        # one waiting thread per query in progress, short or long
-        self.executor = ThreadPoolExecutor(
-            max_workers=2 * self.max_queries, thread_name_prefix="kg-query"
-        )
 
     def start(self) -> None:
         self._idle.start()
@@ -323,7 +316,6 @@ class QueryPool:
             self._all.clear()
         for worker in workers:
             worker.kill()
-        self.executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _fork_server() -> multiprocessing.context.BaseContext:

@@ -33,7 +33,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 import httpx
@@ -173,10 +173,13 @@ class RemoteStore:
                 "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")  # fmt: skip
         return {row["g"].value: int(row["n"].value) for row in self._answer(text, dataset={})}
 
-    def dataset(self, default_graph: Graphs, named_graphs: Graphs) -> dict[str, list[str]]:
-        """The protocol's dataset parameters: what the query ranges over (module doc)."""
+    def dataset(
+        self, default_graph: Graphs, named_graphs: Graphs, *, union: bool = True
+    ) -> dict[str, list[str]]:
+        """The protocol's dataset parameters: what the query ranges over (module doc).
+        ``union`` False with nothing named: the query's own FROM decides, on the server."""
         unnamed = default_graph is None and named_graphs is None
-        if unnamed and self.settings.remote_dataset == "server":
+        if unnamed and (not union or self.settings.remote_dataset == "server"):
             return {}
         published = sorted(self.publication.graphs)
         return {
@@ -282,7 +285,6 @@ class RemoteRunner:
 
     def __init__(self, store: RemoteStore, size: int) -> None:
         self.store = store
-        self.executor = ThreadPoolExecutor(max_workers=size * 8, thread_name_prefix="kg-remote")
         self._slots = threading.BoundedSemaphore(size)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="kg-remote-io",
@@ -298,17 +300,15 @@ class RemoteRunner:
             closing.result(timeout=5)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
-        self.executor.shutdown(wait=False, cancel_futures=True)
 
     def run(self, job: Job, *, deadline: float, cancelled: threading.Event) -> bytes:
         """The job's serialized result; raises QueryTimeout, ClientGone or the query's error."""
         if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise query_timeout()
         try:
-            dataset = self.store.dataset(job.default_graph, job.named_graphs)
-            request = self.store.request(
-                job.query, dataset=dataset, timeout=deadline - time.monotonic()
-            )
+            dataset = self.store.dataset(job.default_graph, job.named_graphs, union=job.union)
+            text = f"BASE <{job.base_iri}>\n{job.query}" if job.base_iri else job.query
+            request = self.store.request(text, dataset=dataset, timeout=deadline - time.monotonic())
             sent = asyncio.run_coroutine_threadsafe(self._send(request), self._loop)
             response = _wait(sent, deadline, cancelled)
         finally:

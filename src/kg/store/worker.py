@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection
 import pyoxigraph as ox
 
 from kg.formats import BY_NAME
+from kg.querytext import syntax_error_message
 
 ADDRESS_SPACE_HEADROOM_MB = 1024  # thread stacks and allocator reservations, not used memory
 M_ARENA_MAX = -8  # glibc's mallopt parameter
@@ -34,8 +35,10 @@ class Job:
     query: str
     format: str
     max_rows: int
-    default_graph: tuple[str, ...] | None = None
+    default_graph: tuple[str, ...] | None = None  # None: not named by the request
     named_graphs: tuple[str, ...] | None = None
+    union: bool = True  # the default graph is the union of all graphs (nothing named)
+    base_iri: str | None = None  # what relative IRIs in the query resolve against
 
 
 class TooManyRows(Exception):
@@ -67,14 +70,30 @@ def worker_main(conn: Connection, memory_limit_mb: int) -> None:
                 opened = (job.build, ox.Store.read_only(f"{job.build}/{DATABASE_DIR}"))
             reply: tuple = ("ok", execute(opened[1], job))
         except SyntaxError as exc:
-            reply = ("error", "malformed-query", f"SPARQL syntax error: {exc.msg}")
+            reply = ("error", "malformed-query", syntax_error_message(job.query, exc.msg))
         except TooManyRows as exc:
             reply = ("error", "result-too-large", str(exc))
         except MemoryError:
             reply = ("error", "query-failed", "the query needed more memory than allowed")
-        except (OSError, ValueError, RuntimeError) as exc:
+        except RuntimeError as exc:
+            reply = _engine_error(exc)
+        except (OSError, ValueError) as exc:
             reply = ("error", "query-failed", f"the query failed: {exc}")
         conn.send(reply)
+
+
+def _engine_error(exc: RuntimeError) -> tuple[str, str, str]:
+    """Oxigraph raises RuntimeError both for what the query asks and the engine lacks
+    (a function it does not know: the client's to change, 400) and for its own failures
+    (500). Only the first kind says "is not supported"."""
+    if "is not supported" in str(exc):
+        return (
+            "error",
+            "unsupported-feature",
+            f"{exc}; this endpoint runs SPARQL 1.1 "
+            "functions only (and GeoSPARQL's where the engine has them)",
+        )
+    return ("error", "query-failed", f"the query failed: {exc}")
 
 
 def _fewer_malloc_arenas() -> None:
@@ -88,11 +107,17 @@ def execute(store: ox.Store, job: Job) -> bytes:
     """Run the job's query and serialize its result, refusing more than ``max_rows`` rows."""
     results = store.query(
         job.query,
-        use_default_graph_as_union=job.default_graph is None,
-        default_graph=[ox.NamedNode(g) for g in job.default_graph] if job.default_graph else None,
-        named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs else None,
+        base_iri=job.base_iri,
+        use_default_graph_as_union=job.union,
+        default_graph=_nodes(job.default_graph),
+        named_graphs=_nodes(job.named_graphs),
     )
     return serialize(results, job)
+
+
+def _nodes(graphs: tuple[str, ...] | None) -> list[ox.NamedNode] | None:
+    """None leaves the engine's choice; an empty tuple is an empty set of graphs."""
+    return None if graphs is None else [ox.NamedNode(g) for g in graphs]
 
 
 def serialize(results: object, job: Job) -> bytes:
