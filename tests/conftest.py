@@ -194,6 +194,13 @@ def mini_server(mini_store: EmbeddedStore, mini_project: Path) -> Iterator[LiveS
     stop_server(server)
 
 
+@pytest.fixture
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    """An HTTP client of the ``server`` fixture that the test module defines."""
+    with server.client() as http:
+        yield http
+
+
 @contextmanager
 def built_mini_server(
     factory: pytest.TempPathFactory, name: str, env: dict[str, str] | None = None

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import h11
-import httpx
 import pytest
 
 from kg.config import Settings
@@ -45,12 +44,6 @@ def server(served_project: Settings) -> Iterator[LiveServer]:
     live = start_server(served_project.project, env=SERVER_ENV)
     yield live
     stop_server(live)
-
-
-@pytest.fixture
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with server.client() as http:
-        yield http
 
 
 class Listener:

@@ -49,12 +49,6 @@ def server(tmp_path_factory):
         yield live
 
 
-@pytest.fixture
-def client(server):
-    with server.client() as http:
-        yield http
-
-
 def wait_until_idle(server, client: httpx.Client, within: float = 5.0) -> None:
     """Until no query is in progress (the pool's own count), or fail."""
     deadline = time.monotonic() + within

@@ -39,12 +39,6 @@ def server(tmp_path_factory):
         yield live
 
 
-@pytest.fixture
-def client(server):
-    with server.client() as http:
-        yield http
-
-
 def number(response: httpx.Response) -> int:
     assert response.status_code == 200, response.text
     return int(response.json()["results"]["bindings"][0]["n"]["value"])

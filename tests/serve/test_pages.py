@@ -33,12 +33,6 @@ def server(tmp_path_factory):
         yield live
 
 
-@pytest.fixture
-def client(server):
-    with server.client() as http:
-        yield http
-
-
 @pytest.mark.parametrize("kind", RESOURCES)
 @pytest.mark.parametrize(
     ("accept", "extension"),

@@ -39,12 +39,6 @@ def server(tmp_path_factory):
         yield live
 
 
-@pytest.fixture
-def client(server):
-    with server.client() as http:
-        yield http
-
-
 def bindings(response: httpx.Response) -> list[dict[str, str]]:
     rows = response.json()["results"]["bindings"]
     return [{k: v["value"] for k, v in row.items()} for row in rows]
