@@ -231,14 +231,14 @@ def syntax_error_message(query: str, engine_message: str) -> str:
 
     Oxigraph lists what it expected as written in its grammar, character classes
     included (``['A' ..= 'Z' | '\\u{00C0}'..=…]``): kilobytes that clients such as YASGUI
-    show as they are. Classes become "a name character", the rest is cut to a dozen."""
+    show as they are. Classes are dropped and the list cut to a dozen; an ellipsis says
+    that more was expected."""
     match = _POSITION.match(engine_message.strip())
     if not match:
         return f"SPARQL syntax error: {engine_message}"
     line, column, detail = int(match[1]), int(match[2]), " ".join(match[3].split())
-    classes = len(_CHARACTER_CLASS.findall(detail))
-    detail = _CHARACTER_CLASS.sub("", detail)
-    if detail.startswith(("expected one of ", "expected ")):
+    detail, classes = _CHARACTER_CLASS.subn("", detail)
+    if detail.startswith("expected "):
         listed = detail.removeprefix("expected ").removeprefix("one of ")
         tokens = _EXPECTED_TOKEN.findall(listed)
         shown = tokens[:MAX_EXPECTED]

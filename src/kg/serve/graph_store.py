@@ -24,13 +24,12 @@ from kg.config import Settings
 from kg.errors import NotFound, UsageError
 from kg.namespaces import is_iri
 from kg.serve.httpbody import query_params
-from kg.serve.service_description import graph_sizes
-from kg.serve.sparql import FORMAT_PARAMETERS, run_watched
+from kg.serve.service_description import GRAPH_STORE_PATH, graph_sizes
+from kg.serve.sparql import choose_format, run_watched
 from kg.store import Store
 from kg.store.pool import QueryRunner
 from kg.store.worker import Job
 
-PATH = "/store"
 GRAPH_FORMATS = tuple(f for f in formats.offered(formats.RDF) if not f.quads)
 NAMED = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <%s> { ?s ?p ?o } }"
 DEFAULT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -39,15 +38,12 @@ DEFAULT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 def graph_store_router(settings: Settings, store: Store, pool: QueryRunner) -> APIRouter:
     router = APIRouter(tags=["graph store"])
 
-    @router.api_route(PATH, methods=["GET", "HEAD"], response_model=None)
+    @router.api_route(GRAPH_STORE_PATH, methods=["GET", "HEAD"], response_model=None)
     async def get_graph(request: Request) -> Response:
         """One graph of the dataset: ``?graph=IRI``, or ``?default`` for the default graph."""
         params = query_params(request)
         query = _construct(params, graph_sizes(store, store.info.version))
-        named = [v for key in FORMAT_PARAMETERS for v in params.get(key, [])]
-        fmt = formats.from_parameters(named, GRAPH_FORMATS) or formats.negotiate(
-            request.headers.get("accept"), GRAPH_FORMATS
-        )
+        fmt = choose_format(request, params, GRAPH_FORMATS)
         key = f"{store.info.version}\n{query}\n{fmt.name}".encode()
         etag = f'W/"{hashlib.sha256(key).hexdigest()[:32]}"'
         headers = {"ETag": etag, "Vary": "Accept"}

@@ -20,6 +20,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+GRAPH_STORE_PATH = "/store"  # beside /sparql: kg.serve.graph_store
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
@@ -45,7 +46,7 @@ def service_description(settings: Settings, store: Store, endpoint: str) -> list
         ox.Triple(default_graph, ox.NamedNode(VOID + "triples"), ox.Literal(sum(sizes.values()))),
     ]
     # the Graph Store Protocol's read side (kg.serve.graph_store), beside this endpoint
-    store_endpoint = ox.NamedNode(endpoint.rsplit("/", 1)[0] + "/store")
+    store_endpoint = ox.NamedNode(endpoint.rsplit("/", 1)[0] + GRAPH_STORE_PATH)
     triples += [
         ox.Triple(service, ox.NamedNode(DCTERMS + "hasPart"), store_endpoint),
         ox.Triple(store_endpoint, ox.NamedNode(DCTERMS + "conformsTo"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
@@ -35,7 +35,7 @@ FORMAT_PARAMETERS = ("format", "output", "results")  # what Virtuoso, Joseki, Fu
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 DISCONNECT_CHECK_SECONDS = 0.2
-MAX_NESTING = 200  # brackets; pyoxigraph's parser recurses and crashes near 2,500
+MAX_NESTING = 200  # brackets and unary chains; pyoxigraph's parser recurses and crashes
 DESCRIPTION_FORMATS = (*(f for f in formats.offered(formats.RDF) if not f.quads),
                        formats.BY_NAME["html"])  # fmt: skip
 
@@ -74,11 +74,10 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
         return await answer(request, params)
 
     def describe(request: Request, params: dict[str, list[str]]) -> Response:
-        fmt = _choose(request, params, DESCRIPTION_FORMATS)
+        fmt = choose_format(request, params, DESCRIPTION_FORMATS)
         if fmt.kind == formats.PAGE:
             return render_page(request)
-        endpoint = str(request.url.replace(query="", fragment=""))
-        triples = service_description(settings, store, endpoint)
+        triples = service_description(settings, store, _endpoint(request))
         body = ox.serialize(triples, format=fmt.rdf, prefixes=_SD_PREFIXES)
         return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
@@ -100,13 +99,13 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
             )
         _check_services(shape.services, settings.service_allowlist)
         kind = formats.RDF if shape.returns_graph else formats.RESULTS
-        fmt = _choose(request, params, formats.offered(kind))
+        fmt = choose_format(request, params, formats.offered(kind))
         job = Job(
             build=str(store.info.path or ""),
             query=query,
             format=fmt.name,
             max_rows=settings.max_rows,
-            base_iri=str(request.url.replace(query="", fragment="")),
+            base_iri=_endpoint(request),
             **_dataset(params, query_names_one=shape.has_dataset),
         )
         body = formats.check_representable(fmt, await run_watched(request, pool, job, deadline))
@@ -132,18 +131,14 @@ async def run_watched(request: Request, pool: QueryRunner, job: Job, deadline: f
     loop = asyncio.get_running_loop()
     future: asyncio.Future[bytes] = loop.create_future()
 
-    def settle(outcome: Callable[[], bytes]) -> None:
+    def wait() -> None:
         try:
-            result = outcome()
-        except BaseException as exc:
-            loop.call_soon_threadsafe(_settle, future, None, exc)
-        else:
-            loop.call_soon_threadsafe(_settle, future, result, None)
+            outcome: bytes | BaseException = pool.run(job, deadline=deadline, cancelled=cancelled)
+        except BaseException as exc:  # handed to the request, raised there
+            outcome = exc
+        loop.call_soon_threadsafe(_settle, future, outcome)
 
-    threading.Thread(
-        target=settle, args=(lambda: pool.run(job, deadline=deadline, cancelled=cancelled),),
-        name="kg-query-wait", daemon=True,
-    ).start()  # fmt: skip
+    threading.Thread(target=wait, name="kg-query-wait", daemon=True).start()
     while True:
         done, _ = await asyncio.wait({future}, timeout=DISCONNECT_CHECK_SECONDS)
         if done:
@@ -156,13 +151,13 @@ async def run_watched(request: Request, pool: QueryRunner, job: Job, deadline: f
         return b""  # nobody is listening any more
 
 
-def _settle(future: asyncio.Future[bytes], result: bytes | None, exc: BaseException | None) -> None:
-    if future.done():
+def _settle(future: asyncio.Future[bytes], outcome: bytes | BaseException) -> None:
+    if future.done():  # the request was cancelled meanwhile
         return
-    if exc is not None:
-        future.set_exception(exc)
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
     else:
-        future.set_result(result or b"")
+        future.set_result(outcome)
 
 
 def _single_query(params: dict[str, list[str]]) -> str:
@@ -211,7 +206,13 @@ def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
     return tuple(values) or None
 
 
-def _choose(
+def _endpoint(request: Request) -> str:
+    """The endpoint's URL as this client reached it: the service's IRI, and the base
+    its queries' relative IRIs resolve against."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+def choose_format(
     request: Request, params: dict[str, list[str]], offered: Sequence[formats.Format]
 ) -> formats.Format:
     """What ``format=``, ``output=`` or ``results=`` name (from the query string or the
