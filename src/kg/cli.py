@@ -304,15 +304,14 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from kg.serve.app import create_app
-    from kg.serve.urllimit import parser_buffer
+    from kg.serve.urllimit import bounded_protocol
     from kg.store import open_store
 
     app = create_app(settings, store=open_store(settings))
     print(f"kg: serving {settings.store} at http://{settings.host}:{settings.port}/sparql",
           file=sys.stderr)  # fmt: skip
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
-                http="h11",  # bounded (kg.urllimit); httptools cannot parse a URL over 64 KiB
-                h11_max_incomplete_event_size=parser_buffer(settings.max_url))  # fmt: skip
+                http=bounded_protocol(settings.max_url))  # fmt: skip
     return EXIT_OK
 
 

@@ -219,7 +219,7 @@ SPECS: tuple[SettingSpec, ...] = (
         "server",
         _count,
         32_768,
-        "Longest request URL (path and query string) in bytes; longer gets 414: POST long queries.",
+        "Longest request URL (path and query string) in bytes, at most 65,535; longer gets 414.",
     ),
     SettingSpec(
         "query_workers",

@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import time
 from collections.abc import Sequence
 
@@ -34,7 +32,6 @@ from kg.store.worker import Job
 FORMAT_PARAMETERS = ("format", "output", "results")  # what Virtuoso, Joseki, Fuseki read
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-DISCONNECT_CHECK_SECONDS = 0.2
 MAX_NESTING = 200  # brackets and unary chains; pyoxigraph's parser recurses and crashes
 DESCRIPTION_FORMATS = (*(f for f in formats.offered(formats.RDF) if not f.quads),
                        formats.BY_NAME["html"])  # fmt: skip
@@ -123,41 +120,11 @@ _SD_PREFIXES = {
 
 
 async def run_watched(request: Request, pool: QueryRunner, job: Job, deadline: float) -> bytes:
-    """Run ``job`` in the pool; stop it as soon as the client disconnects.
-
-    The wait happens in a thread of its own that ends with the query: a thread pool
-    would keep, idle, as many threads as the busiest moment ever needed."""
-    cancelled = threading.Event()
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[bytes] = loop.create_future()
-
-    def wait() -> None:
-        try:
-            outcome: bytes | BaseException = pool.run(job, deadline=deadline, cancelled=cancelled)
-        except BaseException as exc:  # handed to the request, raised there
-            outcome = exc
-        loop.call_soon_threadsafe(_settle, future, outcome)
-
-    threading.Thread(target=wait, name="kg-query-wait", daemon=True).start()
-    while True:
-        done, _ = await asyncio.wait({future}, timeout=DISCONNECT_CHECK_SECONDS)
-        if done:
-            break
-        if await request.is_disconnected():
-            cancelled.set()
+    """Run ``job``; it is stopped as soon as the client disconnects (then nobody listens)."""
     try:
-        return future.result()
+        return await pool.answer(job, deadline=deadline, disconnected=request.is_disconnected)
     except ClientGone:
-        return b""  # nobody is listening any more
-
-
-def _settle(future: asyncio.Future[bytes], outcome: bytes | BaseException) -> None:
-    if future.done():  # the request was cancelled meanwhile
-        return
-    if isinstance(outcome, BaseException):
-        future.set_exception(outcome)
-    else:
-        future.set_result(outcome)
+        return b""
 
 
 def _single_query(params: dict[str, list[str]]) -> str:

@@ -55,6 +55,7 @@ from kg.store.bindings import with_values
 from kg.store.builds import BuildInfo
 from kg.store.pool import POLL_SECONDS, ClientGone, query_timeout, query_workers
 from kg.store.publication import Publication, read_query
+from kg.store.waiting import Disconnected, answer_in_thread
 from kg.store.worker import Job, TooManyRows, serialize
 
 INFO_SECONDS = 2.0
@@ -300,6 +301,10 @@ class RemoteRunner:
             closing.result(timeout=5)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
+
+    async def answer(self, job: Job, *, deadline: float, disconnected: Disconnected) -> bytes:
+        """What ``run`` gives, awaited; a client that disconnects cancels the request."""
+        return await answer_in_thread(self.run, job, deadline=deadline, disconnected=disconnected)
 
     def run(self, job: Job, *, deadline: float, cancelled: threading.Event) -> bytes:
         """The job's serialized result; raises QueryTimeout, ClientGone or the query's error."""
