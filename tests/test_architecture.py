@@ -7,11 +7,11 @@ small modules, and light processes stay light.
     store    ─► (shared leaves only)
     project  ─► (shared leaves only)
 
-Every stage may import the shared leaves (config, errors, formats, namespaces, queries,
-querytext, output), which import no stage. Serving imports the release to serve what
-it wrote; the build writes the store, the release reads it; the store knows nothing of
-the project but its settings (``kg.config``). Nothing imports the CLI, and nothing but
-the CLI imports the app.
+Every stage may import the shared leaves (config, setting_values, errors, formats,
+namespaces, queries, querytext, output), which import no stage. Serving imports the
+release to serve what it wrote; the build writes the store, the release reads it; the
+store knows nothing of the project but its settings (``kg.config``). Nothing imports
+the CLI, and nothing but the CLI imports the app.
 """
 
 from __future__ import annotations
@@ -35,7 +35,17 @@ MAY_IMPORT = {
     "release": {"store"},
     "serve": {"project", "store", "release"},
 }
-SHARED = {"kg", "config", "errors", "formats", "namespaces", "queries", "querytext", "output"}
+SHARED = {
+    "kg",
+    "config",
+    "setting_values",
+    "errors",
+    "formats",
+    "namespaces",
+    "queries",
+    "querytext",
+    "output",
+}
 MAX_LINES = 400
 
 

@@ -6,9 +6,9 @@ query workers) do not pay for rdflib and pySHACL.
 
 The package follows the flow *project files -> build -> store -> serve / release*:
 ``kg.project``, ``kg.build``, ``kg.store``, ``kg.serve`` and ``kg.release``, over the
-shared leaves beside this file (``config``, ``errors``, ``formats``, ``namespaces``,
-``queries``, ``querytext``, ``output``). The build itself is ``kg.build.pipeline.build``:
-``kg.build`` names its subpackage.
+shared leaves beside this file (``config`` with ``setting_values``, ``errors``,
+``formats``, ``namespaces``, ``queries``, ``querytext``, ``output``). The build itself
+is ``kg.build.pipeline.build``: ``kg.build`` names its subpackage.
 """
 
 from __future__ import annotations

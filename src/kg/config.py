@@ -8,108 +8,17 @@ source that supplied them (``KG_PORT=abc``, ``kg.toml [server] port``, ``--port`
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from kg import setting_values as parse
 from kg.errors import EnvironmentProblem, UsageError
 
 CONFIG_FILE = "kg.toml"
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("expected a string")
-    return value
-
-
-def _iri_base(value: Any) -> str:
-    value = _text(value)
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("expected an absolute http(s) IRI such as https://example.org/")
-    if not value.endswith("/"):
-        raise ValueError("must end with '/' so that paths like id/country/china append to it")
-    return value
-
-
-def _port(value: Any) -> int:
-    port = int(value)
-    if not 0 <= port <= 65535:
-        raise ValueError("expected a port number between 0 and 65535")
-    return port
-
-
-def _positive_number(value: Any) -> float:
-    number = float(value)
-    if not number > 0:
-        raise ValueError("expected a number greater than 0")
-    return number
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, float) or (isinstance(value, str) and not value.strip().isdigit()):
-        raise ValueError("expected a whole number")
-    number = int(value)
-    if number < 0:
-        raise ValueError("expected a whole number, 0 or more")
-    return number
-
-
-def _iri_list(value: Any) -> tuple[str, ...]:
-    items = value.replace(",", " ").split() if isinstance(value, str) else value
-    if not isinstance(items, list | tuple):
-        raise ValueError("expected a list of IRIs (TOML array, or comma-separated)")
-    for item in items:
-        parts = urlsplit(_text(item))
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"{item!r} is not an absolute http(s) IRI")
-    return tuple(items)
-
-
-def _network_list(value: Any) -> tuple[str, ...]:
-    items = value.replace(",", " ").split() if isinstance(value, str) else value
-    if not isinstance(items, list | tuple):
-        raise ValueError("expected a list of networks such as 127.0.0.0/8")
-    for item in items:
-        ipaddress.ip_network(_text(item), strict=False)  # ValueError names the bad one
-    return tuple(items)
-
-
-def _path(value: Any) -> Path:
-    return Path(_text(value))
-
-
-def is_url(value: object) -> bool:
-    """Whether a ``store`` value names a remote SPARQL endpoint rather than a local path."""
-    return isinstance(value, str) and value.startswith(("http://", "https://"))
-
-
-def _url(value: Any) -> str:
-    value = _text(value)
-    parts = urlsplit(value)
-    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
-        raise ValueError("expected an http(s) URL such as http://localhost:7878/update")
-    return value
-
-
-def _store(value: Any) -> Path | str:
-    """A local path, or the http(s) URL of a remote SPARQL query endpoint."""
-    return _url(value) if is_url(value) else _path(value)
-
-
-def _choice(*allowed: str) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        if _text(value) not in allowed:
-            raise ValueError(f"expected one of: {', '.join(allowed)}")
-        return value
-
-    return parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,21 +41,23 @@ class SettingSpec:
 
 
 SPECS: tuple[SettingSpec, ...] = (
-    SettingSpec("title", "dataset", _text, "Untitled dataset", "Dataset title (VoID/DCAT, HTML)."),
-    SettingSpec("description", "dataset", _text, "", "One-paragraph dataset description."),
+    SettingSpec(
+        "title", "dataset", parse.text, "Untitled dataset", "Dataset title (VoID/DCAT, HTML)."
+    ),
+    SettingSpec("description", "dataset", parse.text, "", "One-paragraph dataset description."),
     SettingSpec(
         "base_iri",
         "dataset",
-        _iri_base,
+        parse.iri_base,
         "https://kg.example.org/",
         "Canonical base of every IRI in the dataset; need not be the server's address.",
     ),
-    SettingSpec("license", "dataset", _text, "", "Licence IRI of the data."),
-    SettingSpec("publisher", "dataset", _text, "", "Who publishes the dataset."),
+    SettingSpec("license", "dataset", parse.text, "", "Licence IRI of the data."),
+    SettingSpec("publisher", "dataset", parse.text, "", "Who publishes the dataset."),
     SettingSpec(
         "store",
         "store",
-        _store,
+        parse.store,
         Path(".kg/store"),
         "Where the built Oxigraph store lives (relative to the project), or the URL of "
         "a remote SPARQL query endpoint to serve from (see `kg publish`).",
@@ -154,32 +65,36 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "update",
         "store",
-        _url,
+        parse.url,
         "",
         "SPARQL 1.1 Update endpoint of the remote server `kg publish` writes through.",
     ),
     SettingSpec(
         "gsp",
         "store",
-        _url,
+        parse.url,
         "",
         "SPARQL 1.1 Graph Store Protocol endpoint of the remote server `kg publish` writes to.",
     ),
-    SettingSpec("user", "store", _text, "", "User name for the remote SPARQL server."),
+    SettingSpec("user", "store", parse.text, "", "User name for the remote SPARQL server."),
     SettingSpec(
-        "password", "store", _text, "", "Password for the remote SPARQL server (use KG_PASSWORD)."
+        "password",
+        "store",
+        parse.text,
+        "",
+        "Password for the remote SPARQL server (use KG_PASSWORD).",
     ),
     SettingSpec(
         "auth",
         "store",
-        _choice("basic", "digest"),
+        parse.choice("basic", "digest"),
         "basic",
         "HTTP authentication scheme for the remote SPARQL server: basic or digest.",
     ),
     SettingSpec(
         "remote_dataset",
         "store",
-        _choice("published", "server"),
+        parse.choice("published", "server"),
         "published",
         "What queries to a remote store range over: `published` names the published graphs "
         "in each request; `server` uses the server's own default graph (the union of its graphs).",
@@ -187,44 +102,44 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "dist",
         "store",
-        _path,
+        parse.path,
         Path("dist"),
         "Where `kg dump` writes the dumps, checksums and VoID (relative to the project).",
     ),
-    SettingSpec("host", "server", _text, "127.0.0.1", "Interface `kg serve` listens on."),
-    SettingSpec("port", "server", _port, 8000, "Port `kg serve` listens on."),
+    SettingSpec("host", "server", parse.text, "127.0.0.1", "Interface `kg serve` listens on."),
+    SettingSpec("port", "server", parse.port, 8000, "Port `kg serve` listens on."),
     SettingSpec(
         "query_timeout",
         "sparql",
-        _positive_number,
+        parse.positive_number,
         30.0,
         "Seconds a SPARQL query may run; then it is stopped and the client gets 503.",
     ),
     SettingSpec(
         "max_rows",
         "sparql",
-        _count,
+        parse.count,
         100_000,
         "Most result rows (or triples) a query may return; more is an error, never a cut.",
     ),
     SettingSpec(
         "max_body",
         "sparql",
-        _count,
+        parse.count,
         1_000_000,
         "Largest request body in bytes; larger gets 413 before it is read.",
     ),
     SettingSpec(
         "max_url",
         "server",
-        _count,
+        parse.count,
         32_768,
         "Longest request URL (path and query string) in bytes, at most 65,535; longer gets 414.",
     ),
     SettingSpec(
         "query_workers",
         "sparql",
-        _count,
+        parse.count,
         0,
         "Long queries (past a quarter second) that run at once, at low CPU priority; "
         "more wait paused (0: one per CPU core, at least 2).",
@@ -232,7 +147,7 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "max_queries",
         "sparql",
-        _count,
+        parse.count,
         16,
         "Queries starting at once, and long queries running or waiting at once; "
         "beyond either a request gets 503 with Retry-After.",
@@ -240,14 +155,22 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "query_memory",
         "sparql",
-        _count,
+        parse.count,
         2048,
         "Memory limit of each query worker in MiB (0: no limit).",
     ),
     SettingSpec(
+        "cache_mb",
+        "server",
+        parse.count,
+        64,
+        "Memory in MiB for responses kept until the next build (documents, pages, query "
+        "results); 0 keeps none.",
+    ),
+    SettingSpec(
         "rate_limit",
         "server",
-        _count,
+        parse.count,
         600,
         "Requests per minute one client address may make (0: no limit); beyond, 429 with "
         "Retry-After.",
@@ -255,35 +178,35 @@ SPECS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "rate_limit_exempt",
         "server",
-        _network_list,
+        parse.network_list,
         ("127.0.0.0/8", "::1/128"),
         "Client networks the rate limit does not apply to (TOML array, or comma-separated).",
     ),
     SettingSpec(
         "workers",
         "build",
-        _count,
+        parse.count,
         0,
         "Processes that validate article batches in parallel (0: one per CPU core).",
     ),
     SettingSpec(
         "max_source",
         "build",
-        _count,
+        parse.count,
         8_000_000,
         "Largest project file (Turtle or article text) the build reads, in bytes (0: no limit).",
     ),
     SettingSpec(
         "known_wrong_links",
         "links",
-        _iri_list,
+        parse.iri_list,
         (),
         "External IRIs known to be wrong for this dataset; a link to one fails the build.",
     ),
     SettingSpec(
         "service_allowlist",
         "sparql",
-        _iri_list,
+        parse.iri_list,
         (),
         "SPARQL endpoints that SERVICE may call; empty refuses every SERVICE.",
     ),
@@ -318,6 +241,7 @@ class Settings:
     query_workers: int
     query_memory: int
     max_queries: int
+    cache_mb: int
     rate_limit: int
     rate_limit_exempt: tuple[str, ...]
     workers: int

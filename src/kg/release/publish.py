@@ -35,8 +35,9 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from kg import formats
-from kg.config import Settings, is_url
+from kg.config import Settings
 from kg.errors import RemoteStoreError, UsageError
+from kg.setting_values import is_url
 from kg.store.builds import local_store
 from kg.store.embedded import EmbeddedStore
 from kg.store.publication import Publication, PublishedGraph, metadata_graph

@@ -25,6 +25,7 @@ from kg.errors import KgError, MethodNotAllowed, NotFound, UsageError, retry_aft
 from kg.namespaces import prefixes
 from kg.project.directory import load_project
 from kg.queries import load_queries
+from kg.serve.cache import ResponseCache
 from kg.serve.downloads import downloads_router
 from kg.serve.graph_store import graph_store_router
 from kg.serve.pages import pages_router
@@ -46,6 +47,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     pool = store.runner(settings)  # worker processes, or requests to a remote server
     templates = Jinja2Templates(directory=PACKAGE / "templates")
     links = Links(settings.base_iri)
+    cache = ResponseCache(settings.cache_mb * 2**20)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -116,10 +118,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @app.api_route("/healthz", methods=["GET", "HEAD"], tags=["operations"])
     def healthz() -> dict[str, Any]:
-        """Liveness, the dataset version being served and the queries in progress."""
+        """Liveness, the dataset version being served, the queries in progress and the
+        response cache."""
         health: dict[str, Any] = {"status": "ok", "version": store.info.version, "kg": __version__}
         if hasattr(pool, "load"):
             health["queries"] = pool.load()
+        health["cache"] = cache.stats()
         return health
 
     def query_page(request: Request) -> HTMLResponse:
@@ -142,11 +146,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         response.headers["Vary"] = "Accept"
         return response
 
-    app.include_router(sparql_router(settings, store, pool, render_page=query_page))
-    app.include_router(graph_store_router(settings, store, pool))
+    app.include_router(sparql_router(settings, store, pool, cache, render_page=query_page))
+    app.include_router(graph_store_router(settings, store, pool, cache))
     app.include_router(downloads_router(settings))
     app.include_router(reconcile_router(settings, store))
-    app.include_router(pages_router(settings, store, templates))  # last: it catches all paths
+    app.include_router(
+        pages_router(settings, store, templates, cache)
+    )  # last: it catches all paths
     return app
 
 

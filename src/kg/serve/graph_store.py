@@ -23,6 +23,7 @@ from kg import formats
 from kg.config import Settings
 from kg.errors import NotFound, UsageError
 from kg.namespaces import is_iri
+from kg.serve.cache import ResponseCache
 from kg.serve.httpbody import query_params
 from kg.serve.service_description import GRAPH_STORE_PATH, graph_sizes
 from kg.serve.sparql import choose_format, run_watched
@@ -35,7 +36,8 @@ NAMED = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <%s> { ?s ?p ?o } }"
 DEFAULT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
-def graph_store_router(settings: Settings, store: Store, pool: QueryRunner) -> APIRouter:
+def graph_store_router(settings: Settings, store: Store, pool: QueryRunner,
+                       cache: ResponseCache) -> APIRouter:  # fmt: skip
     router = APIRouter(tags=["graph store"])
 
     @router.api_route(GRAPH_STORE_PATH, methods=["GET", "HEAD"], response_model=None)
@@ -49,10 +51,14 @@ def graph_store_router(settings: Settings, store: Store, pool: QueryRunner) -> A
         headers = {"ETag": etag, "Vary": "Accept"}
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
-        job = Job(build=str(store.info.path or ""), query=query, format=fmt.name,
+        info, kept_as = store.info, ("graph store", query, fmt.name)
+        if (kept := cache.get(info.version, kept_as)) is not None:
+            return kept
+        job = Job(build=str(info.path or ""), query=query, format=fmt.name,
                   max_rows=settings.max_rows)  # fmt: skip
         body = await run_watched(request, pool, job, time.monotonic() + settings.query_timeout)
-        return Response(body, media_type=fmt.content_type, headers=headers)
+        response = Response(body, media_type=fmt.content_type, headers=headers)
+        return cache.keep(info.version, kept_as, response) if body else response
 
     return router
 

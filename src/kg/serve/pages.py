@@ -12,6 +12,7 @@ origin, RDF keeps the canonical IRIs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from kg.errors import NotFound
 from kg.namespaces import is_iri, ontology_graph, prefixes, shapes_graph
 from kg.project.directory import load_project
 from kg.queries import load_queries
+from kg.serve.cache import ResponseCache
 from kg.serve.ontology_docs import ontology_doc, shapes_doc
 from kg.serve.resources import describe, exists, run
 from kg.serve.views import Labels, Links, evidence, property_groups, same_as, schema_org, vocabulary
@@ -39,7 +41,8 @@ VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 TWINS = {f".{f.extension}": f for f in DOCUMENT_FORMATS}
 
 
-def pages_router(settings: Settings, store: Store, templates: Jinja2Templates) -> APIRouter:
+def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
+                 cache: ResponseCache) -> APIRouter:  # fmt: skip
     """The landing page and every resource under the base; include it last (catch-all)."""
     router = APIRouter(tags=["linked data"])
     links = Links(settings.base_iri)
@@ -53,7 +56,8 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates) -
     def landing(request: Request) -> Response:
         if base_path != "/":
             return RedirectResponse(base_path, status_code=302)
-        return home(request)
+        return _cached(request, store, cache, "html", ("home", str(request.base_url)),
+                       lambda: home(request))  # fmt: skip
 
     def home(request: Request) -> Response:
         project = load_project(settings)
@@ -61,13 +65,13 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates) -
             "CONSTRUCT { ?a rdfs:label ?l } WHERE { ?a rdfs:label|dcterms:title ?l }",
             prefixes=prefixes(settings.base_iri))), settings.base_iri)  # fmt: skip
         examples = load_queries(project.example_query_files)
-        return _cached(request, store, "html", render(request, "landing.html", {
+        return render(request, "landing.html", {
             "info": store.info.data,
             "articles": [(articles.of(a.iri), links.href(a.iri)) for a in project.articles],
             "examples": examples,
             "ontology": links.href(ontology_graph(settings.base_iri)),
             "shapes": links.href(shapes_graph(settings.base_iri)),
-        }))  # fmt: skip
+        })  # fmt: skip
 
     @router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def resource(request: Request, path: str) -> Response:
@@ -75,23 +79,33 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates) -
         if not full_path.startswith(base_path):
             raise NotFound(f"{full_path} is outside this dataset")
         if full_path == base_path:
-            return home(request)
+            return _cached(request, store, cache, "html", ("home", str(request.base_url)),
+                           lambda: home(request))  # fmt: skip
         local = full_path[len(base_path) :]
         stem, dot, extension = local.rpartition(".")
         twin = TWINS.get(f".{extension}") if dot and "/" not in extension else None
         iri = settings.base_iri + (stem if twin else local)
-        if not _is_iri_path(local) or not is_iri(iri) or not exists(store, iri, settings.base_iri):
+        if not _is_iri_path(local) or not is_iri(iri):
             raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
         if twin is None:
+            if not exists(store, iri, settings.base_iri):
+                raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
             fmt = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
             target = f"{full_path}.{fmt.extension}"
             return Response(
                 f"See {target}\n", status_code=303, media_type="text/plain",
                 headers={"Location": target, "Vary": "Accept"},
             )  # fmt: skip
-        if twin.kind == formats.RDF:
-            return _cached(request, store, twin.name, _rdf(store, iri, twin, settings))
-        return _cached(request, store, twin.name, page(request, iri))
+
+        def document() -> Response:
+            if not exists(store, iri, settings.base_iri):
+                raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
+            if twin.kind == formats.RDF:
+                return _rdf(store, iri, twin, settings)
+            return page(request, iri)
+
+        key = ("document", full_path, twin.name, str(request.base_url))
+        return _cached(request, store, cache, twin.name, key, document)
 
     def page(request: Request, iri: str) -> Response:
         if iri == ontology_graph(settings.base_iri):
@@ -182,16 +196,24 @@ def _is_iri_path(local: str) -> bool:
     return bool(local) and not any(c in local for c in '<>"{}|\\^` ') and ".." not in local
 
 
-def _cached(request: Request, store: Store, tag: str, response: Response) -> Response:
-    """Validators from the dataset version; 304 when the client's copy is current."""
-    info = store.info.data
-    etag = f'"{str(info.get("version", ""))[:20]}-{tag}"'
-    modified = datetime.strptime(info["built_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+def _cached(request: Request, store: Store, cache: ResponseCache, tag: str, key: tuple,
+            make: Callable[[], Response]) -> Response:  # fmt: skip
+    """``make()``'s response (or the one kept for ``key`` in this version), with
+    validators from the dataset version; 304 when the client's copy is current."""
+    info = store.info
+    etag = f'"{info.version[:20]}-{tag}"'
+    modified = datetime.strptime(info.data["built_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     headers = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
                "Vary": "Accept", "Cache-Control": "public, max-age=300"}  # fmt: skip
+
+    def validated() -> Response:
+        response = make()
+        response.headers.update(headers)
+        return response
+
+    response = cache.answer(info.version, key, validated)
     if _not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
-    response.headers.update(headers)
     return response
 
 

@@ -13,6 +13,7 @@ dropped first (a dropped client starts again with a full bucket).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 import threading
@@ -82,8 +83,13 @@ class RateLimit:
     def _unlimited(self, scope: Scope) -> bool:
         if scope["path"].startswith(UNLIMITED_PREFIXES) or not scope.get("client"):
             return True
+        return self._exempt(scope["client"][0])
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one middleware per server, kept for its life
+    def _exempt(self, client: str) -> bool:
+        """Whether a client address is in an exempt network (parsed once per address)."""
         try:
-            address = ipaddress.ip_address(scope["client"][0])
+            address = ipaddress.ip_address(client)
         except ValueError:
             return False  # not an IP (a unix socket peer): limit by its name
         return any(address in network for network in self.exempt)

@@ -23,6 +23,7 @@ from kg.config import Settings
 from kg.errors import QueryRefused, QuerySyntaxError, UnsupportedMediaType, UsageError
 from kg.namespaces import is_iri
 from kg.querytext import inspect_query
+from kg.serve.cache import ResponseCache, answer_is_fixed
 from kg.serve.httpbody import FORM, add_form_params, decode, media_type, query_params, read_body
 from kg.serve.service_description import service_description
 from kg.store import Store
@@ -37,7 +38,8 @@ DESCRIPTION_FORMATS = (*(f for f in formats.offered(formats.RDF) if not f.quads)
                        formats.BY_NAME["html"])  # fmt: skip
 
 
-def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render_page) -> APIRouter:
+def sparql_router(settings: Settings, store: Store, pool: QueryRunner, cache: ResponseCache, *,
+                  render_page) -> APIRouter:  # fmt: skip
     """``render_page(request)`` draws the query page; the app owns templates."""
     router = APIRouter(tags=["sparql"])
 
@@ -74,9 +76,14 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
         fmt = choose_format(request, params, DESCRIPTION_FORMATS)
         if fmt.kind == formats.PAGE:
             return render_page(request)
-        triples = service_description(settings, store, _endpoint(request))
-        body = ox.serialize(triples, format=fmt.rdf, prefixes=_SD_PREFIXES)
-        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+        endpoint = _endpoint(request)
+
+        def description() -> Response:
+            triples = service_description(settings, store, endpoint)
+            body = ox.serialize(triples, format=fmt.rdf, prefixes=_SD_PREFIXES)
+            return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+        return cache.answer(store.info.version, ("sd", endpoint, fmt.name), description)
 
     async def answer(request: Request, params: dict[str, list[str]]) -> Response:
         deadline = time.monotonic() + settings.query_timeout
@@ -97,16 +104,23 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, *, render
         _check_services(shape.services, settings.service_allowlist)
         kind = formats.RDF if shape.returns_graph else formats.RESULTS
         fmt = choose_format(request, params, formats.offered(kind))
+        info = store.info
         job = Job(
-            build=str(store.info.path or ""),
+            build=str(info.path or ""),
             query=query,
             format=fmt.name,
             max_rows=settings.max_rows,
             base_iri=_endpoint(request),
             **_dataset(params, query_names_one=shape.has_dataset),
         )
+        fixed = not shape.services and answer_is_fixed(query)
+        key = ("sparql", job.query, job.format, job.base_iri, job.default_graph,
+               job.named_graphs, job.union)  # fmt: skip
+        if fixed and (kept := cache.get(info.version, key)) is not None:
+            return kept
         body = formats.check_representable(fmt, await run_watched(request, pool, job, deadline))
-        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+        response = Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+        return cache.keep(info.version, key, response) if fixed and body else response
 
     return router
 
