@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from kg import formats
 from kg.config import Settings
@@ -53,11 +54,11 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
         return templates.TemplateResponse(request, name, context, status_code=status)
 
     @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
-    def landing(request: Request) -> Response:
+    async def landing(request: Request) -> Response:
         if base_path != "/":
             return RedirectResponse(base_path, status_code=302)
-        return _cached(request, store, cache, "html", ("home", str(request.base_url)),
-                       lambda: home(request))  # fmt: skip
+        return await _cached(request, store, cache, "html", ("home", str(request.base_url)),
+                             lambda: home(request))  # fmt: skip
 
     def home(request: Request) -> Response:
         project = load_project(settings)
@@ -74,13 +75,13 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
         })  # fmt: skip
 
     @router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-    def resource(request: Request, path: str) -> Response:
+    async def resource(request: Request, path: str) -> Response:
         full_path = request.url.path
         if not full_path.startswith(base_path):
             raise NotFound(f"{full_path} is outside this dataset")
         if full_path == base_path:
-            return _cached(request, store, cache, "html", ("home", str(request.base_url)),
-                           lambda: home(request))  # fmt: skip
+            return await _cached(request, store, cache, "html", ("home", str(request.base_url)),
+                                 lambda: home(request))  # fmt: skip
         local = full_path[len(base_path) :]
         stem, dot, extension = local.rpartition(".")
         twin = TWINS.get(f".{extension}") if dot and "/" not in extension else None
@@ -88,7 +89,7 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
         if not _is_iri_path(local) or not is_iri(iri):
             raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
         if twin is None:
-            if not exists(store, iri, settings.base_iri):
+            if not await run_in_threadpool(exists, store, iri, settings.base_iri):
                 raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
             fmt = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
             target = f"{full_path}.{fmt.extension}"
@@ -105,7 +106,7 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
             return page(request, iri)
 
         key = ("document", full_path, twin.name, str(request.base_url))
-        return _cached(request, store, cache, twin.name, key, document)
+        return await _cached(request, store, cache, twin.name, key, document)
 
     def page(request: Request, iri: str) -> Response:
         if iri == ontology_graph(settings.base_iri):
@@ -196,10 +197,13 @@ def _is_iri_path(local: str) -> bool:
     return bool(local) and not any(c in local for c in '<>"{}|\\^` ') and ".." not in local
 
 
-def _cached(request: Request, store: Store, cache: ResponseCache, tag: str, key: tuple,
-            make: Callable[[], Response]) -> Response:  # fmt: skip
+async def _cached(request: Request, store: Store, cache: ResponseCache, tag: str, key: tuple,
+                  make: Callable[[], Response]) -> Response:  # fmt: skip
     """``make()``'s response (or the one kept for ``key`` in this version), with
-    validators from the dataset version; 304 when the client's copy is current."""
+    validators from the dataset version; 304 when the client's copy is current.
+
+    A kept response is answered on the event loop; ``make`` runs its store queries and
+    templates in a thread, as a page always did."""
     info = store.info
     etag = f'"{info.version[:20]}-{tag}"'
     modified = datetime.strptime(info.data["built_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
@@ -211,7 +215,9 @@ def _cached(request: Request, store: Store, cache: ResponseCache, tag: str, key:
         response.headers.update(headers)
         return response
 
-    response = cache.answer(info.version, key, validated)
+    response = cache.get(info.version, key)
+    if response is None:
+        response = cache.keep(info.version, key, await run_in_threadpool(validated))
     if _not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
     return response
