@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
 from starlette.responses import Response
@@ -70,10 +70,11 @@ class ResponseCache:
         return kept.response()
 
     def keep(self, version: str, key: Hashable, response: Response) -> Response:
-        """Keep ``response`` (a 200 with its whole body) and hand it back unchanged."""
+        """Keep ``response`` (a 200 with its whole, non-empty body) and hand it back
+        unchanged; an empty body is also what a client that hung up was given."""
         body = getattr(response, "body", None)
         if (not self.max_bytes or response.status_code != 200 or not isinstance(body, bytes)
-                or len(body) > self.max_bytes // ENTRY_SHARE):  # fmt: skip
+                or not body or len(body) > self.max_bytes // ENTRY_SHARE):  # fmt: skip
             return response
         headers = tuple((k.decode("latin-1"), v.decode("latin-1"))
                         for k, v in response.raw_headers if k not in _RECOMPUTED)  # fmt: skip
@@ -90,6 +91,11 @@ class ResponseCache:
     def answer(self, version: str, key: Hashable, make: Callable[[], Response]) -> Response:
         """The kept response for ``key``, or ``make()``'s, kept for the next request."""
         return self.get(version, key) or self.keep(version, key, make())
+
+    async def answer_awaiting(self, version: str, key: Hashable,
+                              make: Callable[[], Awaitable[Response]]) -> Response:  # fmt: skip
+        """``answer`` for a response that is awaited (a query, or work in a thread)."""
+        return self.get(version, key) or self.keep(version, key, await make())
 
     def _follow(self, version: str) -> None:
         if version != self._version:

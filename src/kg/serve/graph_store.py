@@ -51,14 +51,16 @@ def graph_store_router(settings: Settings, store: Store, pool: QueryRunner,
         headers = {"ETag": etag, "Vary": "Accept"}
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
-        info, kept_as = store.info, ("graph store", query, fmt.name)
-        if (kept := cache.get(info.version, kept_as)) is not None:
-            return kept
+        info = store.info
         job = Job(build=str(info.path or ""), query=query, format=fmt.name,
                   max_rows=settings.max_rows)  # fmt: skip
-        body = await run_watched(request, pool, job, time.monotonic() + settings.query_timeout)
-        response = Response(body, media_type=fmt.content_type, headers=headers)
-        return cache.keep(info.version, kept_as, response) if body else response
+
+        async def graph() -> Response:
+            deadline = time.monotonic() + settings.query_timeout
+            body = await run_watched(request, pool, job, deadline)
+            return Response(body, media_type=fmt.content_type, headers=headers)
+
+        return await cache.answer_awaiting(info.version, ("graph store", query, fmt.name), graph)
 
     return router
 

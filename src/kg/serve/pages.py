@@ -215,9 +215,8 @@ async def _cached(request: Request, store: Store, cache: ResponseCache, tag: str
         response.headers.update(headers)
         return response
 
-    response = cache.get(info.version, key)
-    if response is None:
-        response = cache.keep(info.version, key, await run_in_threadpool(validated))
+    response = await cache.answer_awaiting(info.version, key,
+                                           lambda: run_in_threadpool(validated))  # fmt: skip
     if _not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
     return response

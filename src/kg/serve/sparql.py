@@ -113,14 +113,17 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, cache: Re
             base_iri=_endpoint(request),
             **_dataset(params, query_names_one=shape.has_dataset),
         )
-        fixed = not shape.services and answer_is_fixed(query)
+
+        async def result() -> Response:
+            body = await run_watched(request, pool, job, deadline)
+            body = formats.check_representable(fmt, body)
+            return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+        if shape.services or not answer_is_fixed(query):
+            return await result()
         key = ("sparql", job.query, job.format, job.base_iri, job.default_graph,
                job.named_graphs, job.union)  # fmt: skip
-        if fixed and (kept := cache.get(info.version, key)) is not None:
-            return kept
-        body = formats.check_representable(fmt, await run_watched(request, pool, job, deadline))
-        response = Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
-        return cache.keep(info.version, key, response) if fixed and body else response
+        return await cache.answer_awaiting(info.version, key, result)
 
     return router
 
