@@ -6,6 +6,7 @@ Every place that needs a media type, a file extension or a serializer reads
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -131,7 +132,8 @@ class MediaRange:
         return 3 if self.params else 2
 
 
-def parse_accept(header: str) -> list[MediaRange]:
+@functools.lru_cache(maxsize=512)  # clients send few distinct headers, each request one
+def parse_accept(header: str) -> tuple[MediaRange, ...]:
     """Parse an Accept header; malformed members are skipped, as RFC 9110 lets servers do."""
     ranges = []
     for member in header.split(","):
@@ -151,7 +153,7 @@ def parse_accept(header: str) -> list[MediaRange]:
             elif key and key != "charset":
                 params.append((key, value.strip().strip('"')))
         ranges.append(MediaRange(kind, sub, tuple(params), q))
-    return ranges
+    return tuple(ranges)
 
 
 def negotiate(accept: str | None, offered: Sequence[Format]) -> Format:
@@ -230,5 +232,6 @@ def accept_header(*preferred: Format) -> str:
     )
 
 
+@functools.cache
 def offered(kind: str) -> tuple[Format, ...]:
     return tuple(f for f in FORMATS if f.kind == kind)

@@ -103,3 +103,20 @@ def test_which_queries_are_a_function_of_the_data():
                      "SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }",
                      "SELECT (BNODE() AS ?b) {}"):  # fmt: skip
         assert not answer_is_fixed(changing), changing
+
+
+def test_a_kept_answer_is_found_only_for_the_same_request(mini_server):
+    """The key is the request as sent: another Accept, format= or dataset is another answer."""
+    with mini_server.client() as client:
+        nothing = f"{MINI}graph/nothing"
+        asks = [({"query": ATLANTIS}, JSON),
+                ({"query": ATLANTIS}, {"Accept": "text/csv"}),
+                ({"query": ATLANTIS, "format": "xml"}, JSON),
+                ({"query": ATLANTIS, "default-graph-uri": nothing}, JSON)]  # fmt: skip
+        first = [client.get("/sparql", params=p, headers=h) for p, h in asks]
+        again = [client.get("/sparql", params=p, headers=h) for p, h in asks]
+        kinds = [r.headers["content-type"].split(";")[0] for r in first]
+        assert kinds == [JSON["Accept"], "text/csv", "application/sparql-results+xml",
+                         JSON["Accept"]]  # fmt: skip
+        assert "Atlantis" in first[0].text and "Atlantis" not in first[3].text
+        assert [r.content for r in again] == [r.content for r in first]

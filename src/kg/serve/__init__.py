@@ -5,7 +5,8 @@ with ``service_description``), the Graph Store Protocol's
 read side (``graph_store``), dereferenceable IRIs (``pages``, from ``resources``,
 ``views`` and ``ontology_docs``), downloads of the dumps (``downloads``) and the
 reconciliation service (``reconcile``); the HTTP limits (``httpbody``, ``urllimit``,
-``ratelimit``); the response cache (``cache``); the templates and static assets.
+``ratelimit``); the response cache (``cache``); the short way through the app for
+queries (``fastlane``); the templates and static assets.
 
 May import: ``kg.release`` (to serve what it wrote), ``kg.store``, ``kg.project`` and
 the shared leaves. Never the build: ``kg serve`` does not load rdflib or pySHACL.

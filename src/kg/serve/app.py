@@ -27,6 +27,7 @@ from kg.project.directory import load_project
 from kg.queries import load_queries
 from kg.serve.cache import ResponseCache
 from kg.serve.downloads import downloads_router
+from kg.serve.fastlane import FastLane, Handler
 from kg.serve.graph_store import graph_store_router
 from kg.serve.pages import pages_router
 from kg.serve.ratelimit import RateLimit
@@ -67,13 +68,6 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
-    app.add_middleware(RateLimit, per_minute=settings.rate_limit,
-                       exempt=settings.rate_limit_exempt,
-                       on_limited=lambda *args: _answer_error(kg_error, *args))  # fmt: skip
-    app.add_middleware(UrlLimit, max_bytes=settings.max_url,
-                       on_refused=lambda *args: _answer_error(kg_error, *args))  # fmt: skip
-    app.add_middleware(OpenAndGzipped, exclude=("/dumps/",), minimum_size=GZIP_MINIMUM_BYTES,
-                       compresslevel=6)  # fmt: skip
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 
     @app.exception_handler(KgError)
@@ -146,13 +140,32 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         response.headers["Vary"] = "Accept"
         return response
 
-    app.include_router(sparql_router(settings, store, pool, cache, render_page=query_page))
+    lanes: dict[tuple[str, str], Handler] = {}
+    app.include_router(
+        sparql_router(settings, store, pool, cache, render_page=query_page, lanes=lanes)
+    )
     app.include_router(graph_store_router(settings, store, pool, cache))
     app.include_router(downloads_router(settings))
     app.include_router(reconcile_router(settings, store))
     app.include_router(
         pages_router(settings, store, templates, cache)
     )  # last: it catches all paths
+
+    async def answer_any_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, KgError):
+            return await kg_error(request, exc)
+        return await unexpected(request, exc)
+
+    # The first added is the innermost: the fast lane still passes every limit.
+    app.add_middleware(FastLane, routes=lanes, needs=(b"query=", b"update="),
+                       on_error=answer_any_error)  # fmt: skip
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit,
+                       exempt=settings.rate_limit_exempt,
+                       on_limited=lambda *args: _answer_error(kg_error, *args))  # fmt: skip
+    app.add_middleware(UrlLimit, max_bytes=settings.max_url,
+                       on_refused=lambda *args: _answer_error(kg_error, *args))  # fmt: skip
+    app.add_middleware(OpenAndGzipped, exclude=("/dumps/",), minimum_size=GZIP_MINIMUM_BYTES,
+                       compresslevel=6)  # fmt: skip
     return app
 
 

@@ -46,7 +46,13 @@ def parse_params(text: str, *, source: str) -> dict[str, list[str]]:
 
 
 def query_params(request: Request) -> dict[str, list[str]]:
-    return parse_params(request.url.query, source="query string")
+    """The query string's parameters, read from the request itself (building its URL
+    costs more than parsing them)."""
+    try:
+        text = request.scope.get("query_string", b"").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"the query string is not UTF-8 ({exc.reason})") from None
+    return parse_params(text, source="query string")
 
 
 def add_form_params(params: dict[str, list[str]], body: bytes) -> None:

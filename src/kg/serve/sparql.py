@@ -12,11 +12,13 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
+from starlette.datastructures import URL
 
 from kg import formats
 from kg.config import Settings
@@ -24,6 +26,7 @@ from kg.errors import QueryRefused, QuerySyntaxError, UnsupportedMediaType, Usag
 from kg.namespaces import is_iri
 from kg.querytext import inspect_query
 from kg.serve.cache import ResponseCache, answer_is_fixed
+from kg.serve.fastlane import Handler
 from kg.serve.httpbody import FORM, add_form_params, decode, media_type, query_params, read_body
 from kg.serve.service_description import service_description
 from kg.store import Store
@@ -31,6 +34,7 @@ from kg.store.pool import ClientGone, QueryRunner
 from kg.store.worker import Job
 
 FORMAT_PARAMETERS = ("format", "output", "results")  # what Virtuoso, Joseki, Fuseki read
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 MAX_NESTING = 200  # brackets and unary chains; pyoxigraph's parser recurses and crashes
@@ -39,8 +43,9 @@ DESCRIPTION_FORMATS = (*(f for f in formats.offered(formats.RDF) if not f.quads)
 
 
 def sparql_router(settings: Settings, store: Store, pool: QueryRunner, cache: ResponseCache, *,
-                  render_page) -> APIRouter:  # fmt: skip
-    """``render_page(request)`` draws the query page; the app owns templates."""
+                  render_page, lanes: dict[tuple[str, str], Handler]) -> APIRouter:  # fmt: skip
+    """``render_page(request)`` draws the query page; the app owns templates. The GET
+    handler is also put in ``lanes``, for ``kg.serve.fastlane``."""
     router = APIRouter(tags=["sparql"])
 
     @router.api_route("/sparql", methods=["GET", "HEAD"], response_model=None)
@@ -50,6 +55,8 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, cache: Re
         if "query" not in params and "update" not in params:
             return describe(request, params)
         return await answer(request, params)
+
+    lanes[("GET", "/sparql")] = lanes[("HEAD", "/sparql")] = query_get
 
     @router.post("/sparql", response_model=None)
     async def query_post(request: Request) -> Response:
@@ -86,8 +93,20 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, cache: Re
         return cache.answer(store.info.version, ("sd", endpoint, fmt.name), description)
 
     async def answer(request: Request, params: dict[str, list[str]]) -> Response:
-        deadline = time.monotonic() + settings.query_timeout
+        """The query's response; a kept one is found from the request as sent (the query,
+        format parameters, Accept, endpoint and dataset), before any of it is read."""
         query = _single_query(params)
+        if not answer_is_fixed(query):
+            return await respond(request, params, query)
+        dataset = (tuple(params.get(name, ())) for name in DATASET_PARAMETERS)
+        key = ("sparql", query, _named_formats(params), request.headers.get("accept"),
+               _endpoint(request), *dataset)  # fmt: skip
+        return await cache.answer_awaiting(
+            store.info.version, key, lambda: respond(request, params, query)
+        )
+
+    async def respond(request: Request, params: dict[str, list[str]], query: str) -> Response:
+        deadline = time.monotonic() + settings.query_timeout
         shape = inspect_query(query, max_depth=MAX_NESTING)
         if shape.depth > MAX_NESTING:
             raise UsageError(
@@ -114,16 +133,9 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, cache: Re
             **_dataset(params, query_names_one=shape.has_dataset),
         )
 
-        async def result() -> Response:
-            body = await run_watched(request, pool, job, deadline)
-            body = formats.check_representable(fmt, body)
-            return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
-
-        if shape.services or not answer_is_fixed(query):
-            return await result()
-        key = ("sparql", job.query, job.format, job.base_iri, job.default_graph,
-               job.named_graphs, job.union)  # fmt: skip
-        return await cache.answer_awaiting(info.version, key, result)
+        body = await run_watched(request, pool, job, deadline)
+        body = formats.check_representable(fmt, body)
+        return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
     return router
 
@@ -176,7 +188,7 @@ def _dataset(params: dict[str, list[str]], *, query_names_one: bool) -> dict[str
     what they name (a graph not named is not there); else the query's own ``FROM`` /
     ``FROM NAMED``; else this endpoint's default: the union of all graphs as the
     default graph, and every graph by name."""
-    default, named = _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri")
+    default, named = (_graphs(params, name) for name in DATASET_PARAMETERS)
     if default is not None or named is not None:
         return {"default_graph": default or (), "named_graphs": named or (), "union": False}
     return {"default_graph": None, "named_graphs": None, "union": not query_names_one}
@@ -193,7 +205,25 @@ def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...] | None:
 def _endpoint(request: Request) -> str:
     """The endpoint's URL as this client reached it: the service's IRI, and the base
     its queries' relative IRIs resolve against."""
-    return str(request.url.replace(query="", fragment=""))
+    scope = request.scope
+    host = next((value for name, value in scope["headers"] if name == b"host"), None)
+    server = scope.get("server")
+    return _url_without_query(scope.get("scheme", "http"), host, server and tuple(server),
+                              scope.get("root_path", ""), scope["path"])  # fmt: skip
+
+
+@functools.lru_cache(maxsize=256)
+def _url_without_query(scheme: str, host: bytes | None, server: tuple | None, root_path: str,
+                       path: str) -> str:  # fmt: skip
+    """Starlette's URL for these parts (built once: a URL costs more than the lookup)."""
+    headers = [(b"host", host)] if host is not None else []
+    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path,
+             "path": path, "query_string": b"", "headers": headers}  # fmt: skip
+    return str(URL(scope=scope))
+
+
+def _named_formats(params: dict[str, list[str]]) -> tuple[str, ...]:
+    return tuple(v for key in FORMAT_PARAMETERS for v in params.get(key, ()))
 
 
 def choose_format(
@@ -201,7 +231,6 @@ def choose_format(
 ) -> formats.Format:
     """What ``format=``, ``output=`` or ``results=`` name (from the query string or the
     form body) if it fits the query's form, else the Accept header."""
-    named = [v for key in FORMAT_PARAMETERS for v in params.get(key, [])]
-    return formats.from_parameters(named, offered) or formats.negotiate(
+    return formats.from_parameters(_named_formats(params), offered) or formats.negotiate(
         request.headers.get("accept"), offered
     )

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from kg.errors import WORKER_ERRORS, QueryFailed, QueryTimeout, ServerBusy
 from kg.store.waiting import DISCONNECT_CHECK_SECONDS, Disconnected, in_own_thread
-from kg.store.worker import Job, worker_main
+from kg.store.worker import Job, read_reply, worker_main
 
 if TYPE_CHECKING:
     from kg.config import Settings
@@ -291,7 +291,7 @@ class QueryPool:
         fd = worker.conn.fileno()
         loop.add_reader(fd, _settle_ready, ready)
         try:
-            worker.conn.send(job)
+            worker.conn.send_bytes(job.to_wire())
             next_client_check = started + DISCONNECT_CHECK_SECONDS
             while not ready.done():
                 await asyncio.wait((ready,), timeout=POLL_SECONDS)
@@ -310,7 +310,9 @@ class QueryPool:
                     next_client_check = now + DISCONNECT_CHECK_SECONDS
                     if await disconnected():
                         raise ClientGone
-            reply = worker.conn.recv()  # all there or arriving: the worker writes it at once
+            reply = read_reply(
+                worker.conn.recv_bytes()
+            )  # all there or arriving: the worker writes it at once
             healthy = True
         except (EOFError, OSError):
             raise QueryFailed(
@@ -327,9 +329,9 @@ class QueryPool:
                 self._give_back(worker)
             else:  # killing and reaping a process takes a moment: not on the event loop
                 threading.Thread(target=self._discard, args=(worker,), daemon=True).start()
-        if reply[0] == "ok":
-            return reply[1]
-        raise WORKER_ERRORS.get(reply[1], QueryFailed)(reply[2])
+        if isinstance(reply, bytes):
+            return reply
+        raise WORKER_ERRORS.get(reply[0], QueryFailed)(reply[1])
 
     def _end_short(self) -> None:
         with self._lock:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import pickle
 import resource
 import signal
 from dataclasses import dataclass
@@ -40,6 +41,30 @@ class Job:
     union: bool = True  # the default graph is the union of all graphs (nothing named)
     base_iri: str | None = None  # what relative IRIs in the query resolve against
 
+    def to_wire(self) -> bytes:
+        """The job as the bytes a worker reads: a pickled tuple (a slotted dataclass pickles
+        through Python code, ten times slower than its fields do)."""
+        return pickle.dumps(tuple(getattr(self, name) for name in self.__slots__), 5)
+
+    @classmethod
+    def from_wire(cls, data: bytes) -> Job:
+        return cls(*pickle.loads(data))
+
+
+OK, FAILED = b"o", b"e"  # a reply's first byte; then the result, or "kind\ttext" in UTF-8
+
+
+def reply_error(kind: str, text: str) -> bytes:
+    return FAILED + f"{kind}\t{text}".encode()
+
+
+def read_reply(data: bytes) -> bytes | tuple[str, str]:
+    """A worker's reply: the serialized result, or the error's (kind, text)."""
+    if data[:1] == OK:
+        return data[1:]
+    kind, _, text = data[1:].decode().partition("\t")
+    return kind, text
+
 
 class TooManyRows(Exception):
     """A result longer than ``max_rows``; the message says how to get it anyway."""
@@ -52,7 +77,9 @@ class TooManyRows(Exception):
 
 
 def worker_main(conn: Connection, memory_limit_mb: int) -> None:
-    """Serve jobs until the pipe closes. Replies are ("ok", bytes) or ("error", kind, text)."""
+    """Serve jobs until the pipe closes. A reply is ``OK`` and the serialized result, or
+    ``reply_error(kind, text)``: bytes both ways, read and written by the event loop as
+    they are."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     _fewer_malloc_arenas()
     if memory_limit_mb > 0:  # a backstop: the pool watches resident memory against the limit
@@ -62,38 +89,37 @@ def worker_main(conn: Connection, memory_limit_mb: int) -> None:
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
-            job: Job = conn.recv()
+            job = Job.from_wire(conn.recv_bytes())
         except (EOFError, OSError):
             return
         try:
             if opened is None or opened[0] != job.build:
                 opened = (job.build, ox.Store.read_only(f"{job.build}/{DATABASE_DIR}"))
-            reply: tuple = ("ok", execute(opened[1], job))
+            reply = OK + execute(opened[1], job)
         except SyntaxError as exc:
-            reply = ("error", "malformed-query", syntax_error_message(job.query, exc.msg))
+            reply = reply_error("malformed-query", syntax_error_message(job.query, exc.msg))
         except TooManyRows as exc:
-            reply = ("error", "result-too-large", str(exc))
+            reply = reply_error("result-too-large", str(exc))
         except MemoryError:
-            reply = ("error", "query-failed", "the query needed more memory than allowed")
+            reply = reply_error("query-failed", "the query needed more memory than allowed")
         except RuntimeError as exc:
             reply = _engine_error(exc)
         except (OSError, ValueError) as exc:
-            reply = ("error", "query-failed", f"the query failed: {exc}")
-        conn.send(reply)
+            reply = reply_error("query-failed", f"the query failed: {exc}")
+        conn.send_bytes(reply)
 
 
-def _engine_error(exc: RuntimeError) -> tuple[str, str, str]:
+def _engine_error(exc: RuntimeError) -> bytes:
     """Oxigraph raises RuntimeError both for what the query asks and the engine lacks
     (a function it does not know: the client's to change, 400) and for its own failures
     (500). Only the first kind says "is not supported"."""
     if "is not supported" in str(exc):
-        return (
-            "error",
+        return reply_error(
             "unsupported-feature",
             f"{exc}; this endpoint runs SPARQL 1.1 "
             "functions only (and GeoSPARQL's where the engine has them)",
         )
-    return ("error", "query-failed", f"the query failed: {exc}")
+    return reply_error("query-failed", f"the query failed: {exc}")
 
 
 def _fewer_malloc_arenas() -> None:
