@@ -42,7 +42,7 @@ test: install lint
 # (wrk comes from apt-get when missing).
 BUILD_ARTICLES ?= 1000,10000
 DUMP_ARTICLES  ?= 10000
-ARTICLES       ?= 1000
+ARTICLES       ?= 10000
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): $(STAMP)

@@ -31,7 +31,7 @@ from kg.project.directory import load_project
 from kg.queries import load_queries
 from kg.serve.cache import ResponseCache
 from kg.serve.ontology_docs import ontology_doc, shapes_doc
-from kg.serve.resources import describe, exists, run
+from kg.serve.resources import Description, describe, exists, run
 from kg.serve.views import Labels, Links, evidence, property_groups, same_as, schema_org, vocabulary
 from kg.store import Store
 
@@ -99,8 +99,8 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
             )  # fmt: skip
 
         def document() -> Response:
-            if not exists(store, iri, settings.base_iri):
-                raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
+            """The twin; what it finds tells whether the IRI is there (an empty description
+            asks the store once more: the IRI may name only a graph)."""
             if twin.kind == formats.RDF:
                 return _rdf(store, iri, twin, settings)
             return page(request, iri)
@@ -114,6 +114,7 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
         if iri == shapes_graph(settings.base_iri):
             return render(request, "shapes.html", shapes_doc(store, iri, settings.base_iri))
         description = describe(store, iri, settings.base_iri)
+        _check_exists(store, iri, settings, description)
         triples = list(description.triples)
         labels = Labels(triples, settings.base_iri)
         node = ox.NamedNode(iri)
@@ -178,15 +179,27 @@ def _rdf(store: Store, iri: str, fmt: formats.Format, settings: Settings) -> Res
     """The machine document: the whole graph for the ontology and the shapes (documents by
     nature), a description for everything else, plus the size of a graph it names."""
     node = ox.NamedNode(iri)
+    size = int(next(iter(run(store, "graph-size", settings.base_iri, graph=node)))["n"].value)
     if iri in (ontology_graph(settings.base_iri), shapes_graph(settings.base_iri)):
         triples = sorted(run(store, "graph", settings.base_iri, graph=node), key=str)
     else:
-        triples = describe(store, iri, settings.base_iri).rdf()
-    size = int(next(iter(run(store, "graph-size", settings.base_iri, graph=node)))["n"].value)
+        description = describe(store, iri, settings.base_iri)
+        if not size:
+            _check_exists(store, iri, settings, description)
+        triples = description.rdf()
     if size:
         triples.append(ox.Triple(node, ox.NamedNode(VOID_TRIPLES), ox.Literal(size)))
     body = ox.serialize(triples, format=fmt.rdf, prefixes=prefixes(settings.base_iri))
     return Response(body, media_type=fmt.content_type)
+
+
+def _check_exists(store: Store, iri: str, settings: Settings, description: Description) -> None:
+    """NotFound unless the IRI is in the dataset; a description with triples or links in
+    says so already, without asking the store again."""
+    if description.triples or description.incoming_total:
+        return
+    if not exists(store, iri, settings.base_iri):
+        raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
 
 
 def _incoming_query(iri: str) -> str:
