@@ -52,7 +52,7 @@ $(BENCH_STAMP): $(STAMP)
 bench: install $(BENCH_STAMP)
 	$(BIN)/python bench/build_bench.py --articles $(BUILD_ARTICLES)
 	$(BIN)/python bench/dump_bench.py --articles $(DUMP_ARTICLES)
-	$(BIN)/python bench/http_bench.py --articles $(ARTICLES)
+	$(BIN)/python bench/http_bench.py --articles $(ARTICLES) --servers oxigraph
 
 clean:
 	rm -rf .kg dist dist.builds .pytest_cache .ruff_cache tests/artifacts

@@ -139,6 +139,7 @@ def free_port() -> int:
 class LiveServer:
     url: str
     process: subprocess.Popen[str]
+    log: Path | None = None  # what the server wrote (stdout and stderr)
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=10)
@@ -163,7 +164,7 @@ def start_server(project: Path, *extra: str, env: dict[str, str] | None = None) 
             )
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return LiveServer(url, process)
+                return LiveServer(url, process, Path(log.name))
         except httpx.TransportError:
             time.sleep(0.1)
     process.kill()

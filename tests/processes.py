@@ -4,6 +4,7 @@ query workers, which are the server's descendants (forked by a fork server)."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -31,6 +32,19 @@ def descendants(root: int) -> list[int]:
             found.append(child)
             todo.append(child)
     return found
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = _stat(pid)
+    return int(fields[11]) + int(fields[12]) if fields else 0  # utime + stime
+
+
+def busiest_descendant(root: int, *, over: float = 0.3) -> int:
+    """The process below ``root`` that used the most CPU in the next ``over`` seconds
+    (the query worker running a heavy query)."""
+    before = {pid: cpu_ticks(pid) for pid in descendants(root)}
+    time.sleep(over)
+    return max(before, key=lambda pid: cpu_ticks(pid) - before[pid])
 
 
 def cpu_seconds(root: int) -> float:

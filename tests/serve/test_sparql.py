@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import httpx
@@ -15,8 +18,8 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 
-from tests.conftest import built_mini_server
-from tests.processes import cpu_seconds
+from tests.conftest import built_mini_server, eventually
+from tests.processes import busiest_descendant, cpu_seconds
 
 COUNTRY = "https://mini.example.org/ontology/Country"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -325,6 +328,28 @@ def test_timeout_stops_the_work_and_cheap_queries_still_answer(server, client):
     assert cpu_seconds(server.process.pid) - before < 0.3
 
 
+def test_a_worker_killed_mid_query_is_a_500_named_in_the_log(server, client):
+    """A worker that dies mid-query (here SIGKILL from outside, as the kernel's OOM killer
+    sends): the client gets 500 at once, the log says how the worker ended, and the next
+    query gets a live worker."""
+    outcome: dict[str, httpx.Response] = {}
+    thread = threading.Thread(
+        target=lambda: outcome.setdefault("response", client.get(
+            "/sparql", params={"query": RUNAWAY}, timeout=30)))  # fmt: skip
+    thread.start()
+    time.sleep(0.3)
+    worker = busiest_descendant(server.process.pid)
+    os.kill(worker, signal.SIGKILL)
+    thread.join()
+    response = outcome["response"]
+    assert response.status_code == 500
+    assert "engine stopped" in response.json()["message"]
+    assert server.log is not None
+    eventually(lambda: f"query worker {worker} stopped while running a query (signal SIGKILL)"
+               in server.log.read_text(), True)  # fmt: skip
+    assert client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+
+
 def test_result_over_max_rows_is_an_error_not_a_cut(client):
     query = "SELECT * WHERE { ?s ?p ?o }"  # about 60 rows > MAX_ROWS
     response = client.get("/sparql", params={"query": query})
@@ -332,6 +357,27 @@ def test_result_over_max_rows_is_an_error_not_a_cut(client):
     assert f"more than {MAX_ROWS} rows" in response.json()["message"]
     within = client.get("/sparql", params={"query": query + f" LIMIT {MAX_ROWS}"})
     assert len(bindings(within)) == MAX_ROWS
+
+
+def test_large_results_arrive_whole(server):
+    """Results of megabytes, several at once: the worker writes each while the server
+    reads it, piece by piece (once read in one go on a non-blocking socket, which
+    failed half-way as if the engine had died)."""
+    doublings = "".join(f" BIND (CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(14))
+    query = f'SELECT ?n ?v14 WHERE {{ VALUES ?n {{ {" ".join(map(str, range(MAX_ROWS)))} }}' \
+            f' BIND (CONCAT("0123456789", STR(?n)) AS ?v0){doublings} }}'  # fmt: skip
+
+    def fetch() -> list[int]:
+        with server.client() as http:
+            response = http.get("/sparql", params={"query": query},
+                                headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+        assert response.status_code == 200, response.text[:300]
+        return sorted(len(row["v14"]) for row in bindings(response))
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: fetch(), range(8)))
+    expected = sorted(len(f"0123456789{n}") * 2**14 for n in range(MAX_ROWS))
+    assert answers == [expected] * 8
 
 
 def test_oversized_body_gets_413(client):

@@ -4,7 +4,8 @@ Owns the on-disk builds and their atomic swap (``builds``), the embedded Oxigrap
 store (``embedded``), a store on a SPARQL 1.1 server (``remote``, with what
 ``kg publish`` records there: ``publication``), parameters bound into queries
 (``bindings``), the worker processes that run queries where they can be killed
-(``pool``, ``worker``), and awaiting blocking work without thread pools (``waiting``).
+(``pool``, ``worker``, the reply read as it arrives: ``replies``, long queries
+niced and paused: ``long_lane``), and awaiting blocking work without thread pools (``waiting``).
 
 Everything that serves the dataset (the SPARQL router, the pages, the reconciliation
 service, the CLI's queries) sees a store only through the small ``Store`` interface

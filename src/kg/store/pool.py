@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -37,8 +38,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from kg.errors import WORKER_ERRORS, QueryFailed, QueryTimeout, ServerBusy
+from kg.store.long_lane import LongLane
+from kg.store.replies import ReplyReader
 from kg.store.waiting import DISCONNECT_CHECK_SECONDS, Disconnected, in_own_thread
 from kg.store.worker import Job, read_reply, worker_main
+
+LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from kg.config import Settings
@@ -47,6 +52,7 @@ POLL_SECONDS = 0.05
 SHORT_SECONDS = 0.25  # a query still running after this is a long query
 LONG_NICE = 19
 IDLE_SECONDS = 30  # surplus idle workers are stopped after this long
+DYING_SECONDS = 1.0  # how long a worker whose pipe closed mid-query gets to exit
 PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
@@ -119,48 +125,6 @@ class _Worker:
         self.conn.close()
 
 
-class _LongLane:
-    """Admission of long queries: ``slots`` run (niced), up to ``limit`` in all, the rest paused."""
-
-    def __init__(self, slots: int, limit: int) -> None:
-        self.slots, self.limit = slots, limit
-        self._running: set[_Worker] = set()
-        self._paused: collections.deque[_Worker] = collections.deque()
-        self._lock = threading.Lock()
-
-    def enter(self, worker: _Worker) -> None:
-        """Renice ``worker`` and run or pause it; ServerBusy when the lane is full."""
-        with self._lock:
-            if len(self._running) + len(self._paused) >= self.limit:
-                raise ServerBusy(
-                    "too many long queries are running; this one was stopped",
-                    hint=f"retry in a few seconds, or narrow the query; "
-                    f"{self.slots} long queries run at once",
-                )
-            worker.renice()
-            if len(self._running) < self.slots:
-                self._running.add(worker)
-            else:
-                worker.signal(signal.SIGSTOP)
-                self._paused.append(worker)
-
-    def leave(self, worker: _Worker) -> None:
-        """``worker`` is done (or killed): its slot goes to the longest-paused query."""
-        with self._lock:
-            if worker in self._running:
-                self._running.discard(worker)
-                if self._paused:
-                    following = self._paused.popleft()
-                    following.signal(signal.SIGCONT)
-                    self._running.add(following)
-            elif worker in self._paused:
-                self._paused.remove(worker)
-
-    def counts(self) -> tuple[int, int]:
-        with self._lock:
-            return len(self._running), len(self._paused)
-
-
 class _IdleWorkers:
     """Workers between queries: the most recently used is reused first (its caches are
     warm); ``warm`` are always kept, surplus ones are stopped after ``IDLE_SECONDS``."""
@@ -230,7 +194,7 @@ class QueryPool:
         self._idle = _IdleWorkers(self._spawn, self._discard, warm or long_slots)
         self._short = 0
         self._lock = threading.Lock()
-        self._long = _LongLane(long_slots, self.max_queries)
+        self._long = LongLane(long_slots, self.max_queries)
         self._all: set[_Worker] = set()
 
     def start(self) -> None:
@@ -286,12 +250,13 @@ class QueryPool:
             self._end_short()
             raise
         started = time.monotonic()
-        short, healthy = True, False
-        ready = loop.create_future()
+        short, healthy, ended = True, False, False
+        ready: asyncio.Future[bytes] = loop.create_future()
         fd = worker.conn.fileno()
-        loop.add_reader(fd, _settle_ready, ready)
         try:
+            os.set_blocking(fd, True)  # the job goes whole at once: an idle worker is reading
             worker.conn.send_bytes(job.to_wire())
+            loop.add_reader(fd, ReplyReader(fd, ready).on_readable)
             next_client_check = started + DISCONNECT_CHECK_SECONDS
             while not ready.done():
                 await asyncio.wait((ready,), timeout=POLL_SECONDS)
@@ -310,11 +275,10 @@ class QueryPool:
                     next_client_check = now + DISCONNECT_CHECK_SECONDS
                     if await disconnected():
                         raise ClientGone
-            reply = read_reply(
-                worker.conn.recv_bytes()
-            )  # all there or arriving: the worker writes it at once
+            reply = read_reply(ready.result())
             healthy = True
         except (EOFError, OSError):
+            ended = True
             raise QueryFailed(
                 "the query engine stopped while running this query (it crashed or ran out "
                 "of memory); simplify the query"
@@ -328,10 +292,26 @@ class QueryPool:
             if healthy:
                 self._give_back(worker)
             else:  # killing and reaping a process takes a moment: not on the event loop
-                threading.Thread(target=self._discard, args=(worker,), daemon=True).start()
+                end = self._bury if ended else self._discard
+                threading.Thread(target=end, args=(worker,), daemon=True).start()
         if isinstance(reply, bytes):
             return reply
         raise WORKER_ERRORS.get(reply[0], QueryFailed)(reply[1])
+
+    def _bury(self, worker: _Worker) -> None:
+        """Log how a worker that ended mid-query ended (a signal, an exit code; the client
+        only hears that the engine stopped, the operator needs to know why), then forget it.
+        Its pipe closed, so it is exiting: it gets a moment to, before the kill."""
+        worker.process.join(timeout=DYING_SECONDS)
+        code = worker.process.exitcode
+        if code is None:
+            how = f"its pipe closed, and it was still running {DYING_SECONDS} s later"
+        elif code < 0:
+            how = f"signal {signal.Signals(-code).name}"
+        else:
+            how = f"exit code {code}"
+        LOG.warning("query worker %s stopped while running a query (%s)", worker.pid, how)
+        self._discard(worker)
 
     def _end_short(self) -> None:
         with self._lock:
@@ -351,12 +331,6 @@ class QueryPool:
             self._all.clear()
         for worker in workers:
             worker.kill()
-
-
-def _settle_ready(ready: asyncio.Future[None]) -> None:
-    """The worker's pipe is readable: a reply, or the end of a worker that died."""
-    if not ready.done():
-        ready.set_result(None)
 
 
 def _fork_server() -> multiprocessing.context.BaseContext:
