@@ -1005,8 +1005,7 @@ def report(info: dict, results: dict[tuple[str, str], Result], single: dict,
         lines.append(f"- query mix: {ratio(ours, theirs)} rdflib-endpoint (target ≥ "
                      f"{RDFLIB_TARGET:.0f}×): {verdict}")  # fmt: skip
     # the servers this run timed one at a time, in the table's order
-    timed_servers = [s for s in ("kg", "oxigraph", "rdflib-endpoint")
-                     if any(s in times for times in single.values())]  # fmt: skip
+    timed_servers = [s for s in SERVERS if any(s in times for times in single.values())]
     lines += [] if not single else [
         "",
         "One request at a time (no concurrency), each stored query as bound in the mix "

@@ -35,6 +35,7 @@ def descendants(root: int) -> list[int]:
 
 
 def cpu_ticks(pid: int) -> int:
+    """CPU time used so far by ``pid`` (0 once it is gone), in clock ticks."""
     fields = _stat(pid)
     return int(fields[11]) + int(fields[12]) if fields else 0  # utime + stime
 
@@ -49,12 +50,7 @@ def busiest_descendant(root: int, *, over: float = 0.3) -> int:
 
 def cpu_seconds(root: int) -> float:
     """CPU time used so far by the live processes below ``root``."""
-    total = 0
-    for pid in descendants(root):
-        fields = _stat(pid)
-        if fields:
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / TICKS
+    return sum(cpu_ticks(pid) for pid in descendants(root)) / TICKS
 
 
 def largest_rss_mb(root: int) -> float:

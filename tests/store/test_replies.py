@@ -16,8 +16,8 @@ from kg.store.replies import ReplyReader
 LOOPS = {"asyncio": asyncio.new_event_loop, "uvloop": uvloop.new_event_loop}
 
 
-def read_on_loop(new_loop, receive, write) -> bytes:
-    """``write(sender)`` runs in a thread while the loop reads ``receive`` with a ReplyReader."""
+def read_on_loop(new_loop, receive) -> bytes:
+    """One reply read from ``receive`` by a ReplyReader on a new event loop."""
 
     async def main() -> bytes:
         loop = asyncio.get_running_loop()
@@ -48,7 +48,7 @@ def test_a_reply_larger_than_the_socket_buffer_arrives_whole(loop):
         send.send_bytes(payload)
 
     threading.Thread(target=write, daemon=True).start()
-    assert read_on_loop(LOOPS[loop], receive, write) == payload
+    assert read_on_loop(LOOPS[loop], receive) == payload
 
 
 @pytest.mark.parametrize("loop", LOOPS)
@@ -64,7 +64,7 @@ def test_a_reply_sent_in_dribs_and_the_long_header_are_read(loop):
             time.sleep(0.001)
 
     threading.Thread(target=write, daemon=True).start()
-    assert read_on_loop(LOOPS[loop], receive, write) == body
+    assert read_on_loop(LOOPS[loop], receive) == body
 
 
 def test_a_worker_that_ends_mid_reply_is_an_eof():
@@ -76,4 +76,4 @@ def test_a_worker_that_ends_mid_reply_is_an_eof():
 
     threading.Thread(target=write, daemon=True).start()
     with pytest.raises(EOFError):
-        read_on_loop(asyncio.new_event_loop, receive, write)
+        read_on_loop(asyncio.new_event_loop, receive)

@@ -58,9 +58,8 @@ class ReplyReader:
 
     def _read_header(self) -> bool:
         """Read only as far as the header goes: the body's bytes go into their buffer."""
-        wanted = SHORT_HEADER.size
-        if len(self._header) >= SHORT_HEADER.size and self._short_size() == -1:
-            wanted = MAX_HEADER
+        long = len(self._header) >= SHORT_HEADER.size and self._short_size() == -1
+        wanted = MAX_HEADER if long else SHORT_HEADER.size
         chunk = os.read(self.fd, wanted - len(self._header))
         if not chunk:
             return self._closed()
@@ -68,9 +67,9 @@ class ReplyReader:
         if len(self._header) < wanted:
             return True
         size = self._short_size()
-        if size == -1 and wanted == SHORT_HEADER.size:
-            return True  # the long length follows
         if size == -1:
+            if len(self._header) < MAX_HEADER:
+                return True  # the long length follows
             size = LONG_HEADER.unpack_from(self._header, SHORT_HEADER.size)[0]
         if size < 0:
             self.done.set_exception(OSError(f"bad reply length {size}"))
