@@ -23,14 +23,16 @@ per paragraph so that the sentence numbers are known, and uses its patterns:
   executive order with a week date, the quote it contains, the article's hedge
   "alleged", and an enrichment with an external date;
   *report*: a report with a year date and its claim, a white paper with a month
-  date and its publication;
+  date, its publication, and its handout to reporters (a group, the recipient);
   *actions*: a rejection of the reported assertion, a drug scheduling and export
   control and a meeting series (with a start date) known only through another
   government's statement dated by month, and a trailing credit line.
 
-Of the real governments only China's speaks, in a quarter of the articles (the
-stored queries ask about China and fentanyl); real people and real news
-organisations never do, and every article says in a note that it is synthetic.
+Every article's ``mentions.txt`` names the two governments of its first sentence by
+their countries' names (metonymy, as in the seed). Of the real governments only
+China's speaks, in a quarter of the articles (the stored queries ask about China and
+fentanyl); real people and real news organisations never do, and every article says
+in a note that it is synthetic.
 
 The output depends on ``--seed`` and ``--articles`` alone (byte-identical between
 runs), and article ``i`` is the same whatever ``--articles`` is, so a larger
@@ -165,7 +167,8 @@ PREFIXES = "".join(
     )
 )
 ARTICLE_PREFIXES = (("art", ""), ("st", "statement/"), ("ev", "event/"), ("pol", "policy/"),
-                    ("doc", "document/"), ("src", "source/"), ("enr", "enrichment/"))  # fmt: skip
+                    ("doc", "document/"), ("src", "source/"), ("enr", "enrichment/"),
+                    ("grp", "group/"))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------
@@ -350,6 +353,7 @@ class Article:
         self.sentences: list[str] = []
         self.blocks: list[str] = []
         self.extra: list[str] = []  # more lines on the article itself
+        self.mentions: list[str] = []  # lines of mentions.txt
 
     def fmt(self, template: str, **more: str) -> str:
         return template.format(A=self.a.name, B=self.b.name, L=self.b.surname,
@@ -389,6 +393,9 @@ class Article:
                           outlet=self.outlet.name, who=descriptor,
                           why=ANONYMITY if anonymous else "")  # fmt: skip
         why = ['kgo:anonymityReason "The talks are private."@en'] if anonymous else []
+        n = s.rsplit(":s", 1)[1]  # "A said B …": the governments, named by their countries
+        self.mentions += [f'{"s" + n:4} "{a.name}"  {a.government}  names {a.iri}',
+                          f'{"s" + n:4} "{b.name}"  {b.administration}  names {b.iri}']  # fmt: skip
         self.resource("src:relay", "kgo:UnnamedSource", f"{descriptor} (unnamed)",
                       f"kgo:text {literal(descriptor)}", f"kgo:grammaticalNumber {literal(number)}",
                       *why, evidence=s)  # fmt: skip
@@ -524,6 +531,14 @@ class Article:
                       self.fmt("{A} issues a white paper on {S}"),
                       "kgo:eventType eventtype:publication", f"kgo:actor {a.government}",
                       "prov:generated doc:white-paper", evidence=s2)  # fmt: skip
+        s3 = self.sentence("{A}’s officials handed out copies of the document to reporters.")
+        self.resource("grp:reporters", "kgo:Group", "reporters (unnamed)",
+                      'kgo:text "reporters"', evidence=s3)  # fmt: skip
+        self.resource("ev:white-paper-handout", "kgo:Event",
+                      self.fmt("{A}’s officials hand out the white paper to reporters"),
+                      "kgo:eventType eventtype:distribution", f"kgo:actor {a.government}",
+                      "prov:used doc:white-paper", "schema:recipient grp:reporters",
+                      evidence=s3)  # fmt: skip
 
     def actions(self) -> None:
         """A rejection; a policy and meetings known through a statement; a credit line."""
@@ -571,8 +586,8 @@ class Article:
 
     # -- output -------------------------------------------------------------
 
-    def write(self) -> tuple[str, str]:
-        """The article's ``text.txt`` and ``graph.ttl``."""
+    def write(self) -> tuple[str, str, str]:
+        """The article's ``text.txt``, ``graph.ttl`` and ``mentions.txt``."""
         self.chain()
         getattr(self, STORIES[self.story])()
         text = "\n\n".join(self.sentences) + "\n"
@@ -593,7 +608,8 @@ class Article:
             '    skos:editorialNote "Synthetic article written by bench/generate.py for '
             'benchmarks; not a real story."@en .',
         ]  # fmt: skip
-        return text, PREFIXES + "\n".join(lines) + "\n\n" + "\n\n".join(self.blocks) + "\n"
+        graph = PREFIXES + "\n".join(lines) + "\n\n" + "\n\n".join(self.blocks) + "\n"
+        return text, graph, "\n".join(self.mentions) + "\n"
 
 
 # ---------------------------------------------------------------------------
@@ -621,11 +637,12 @@ def generate(out: Path, articles: int, *, seed: int = 1, source: Path = REPO) ->
         entities.writelines(entities_turtle(world))
     for number in range(articles):
         article = Article(world, seed, number)
-        text, graph = article.write()
+        text, graph, mentions = article.write()
         folder = data / "articles" / article.slug
         folder.mkdir()
         (folder / "text.txt").write_text(text, encoding="utf-8", newline="\n")
         (folder / "graph.ttl").write_text(graph, encoding="utf-8", newline="\n")
+        (folder / "mentions.txt").write_text(mentions, encoding="utf-8", newline="\n")
 
 
 def main(argv: list[str] | None = None) -> int:

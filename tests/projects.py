@@ -12,9 +12,24 @@ from kg.build.pipeline import build
 from kg.config import Settings
 from kg.release.dumps import write_dumps
 from kg.store.builds import current_build
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 ARTICLE = "data/articles/first-article"
+SEED_ARTICLE = "data/articles/china-fentanyl-tariffs"
+SEED_FILES = ("kg.toml", "ontology", "shapes", "sparql", "data/entities.ttl", SEED_ARTICLE)
+
+
+def seed_project(target: Path) -> Path:
+    """A copy of the repository's own project: its ontology, shapes, queries, entities
+    and seed article (not its store or dumps), for tests that need the real rules."""
+    for name in SEED_FILES:
+        source, copy = REPO / name, target / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, copy)
+        else:
+            shutil.copy2(source, copy)
+    return target
 
 
 def add_articles(project: Path, count: int, *, start: int = 0) -> None:

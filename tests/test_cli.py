@@ -54,7 +54,8 @@ def test_shacl_violation_lists_focus_path_value_and_line(mini_project):
     add_bad_claim(mini_project)
     result = run_kg("build", cwd=mini_project)
     assert result.returncode == 1
-    assert f"{ARTICLE_GRAPH}:12:1: violation: A claim needs an evidence sentence" in result.stderr
+    # at the line that writes the sentence no graph describes, not where the claim starts
+    assert f"{ARTICLE_GRAPH}:14:18: violation: A claim needs an evidence sentence" in result.stderr
     assert "path:       https://mini.example.org/ontology/evidence" in result.stderr
     assert "value:      <https://mini.example.org/id/article/first-article/s9>" in result.stderr
     assert "sparql/unlabelled-speaker-violation.rq" in result.stderr
@@ -70,7 +71,7 @@ def test_validate_formats(mini_project):
     body = json.loads(as_json.stdout)
     assert body["conforms"] is False
     assert {r["location"] for r in body["results"]} == {
-        f"{ARTICLE_GRAPH}:12:1",
+        f"{ARTICLE_GRAPH}:14:18",
         f"{ARTICLE_GRAPH}:13:17",
     }
 

@@ -30,10 +30,16 @@ def section(text: str, heading: str) -> str:
     return f"\n{text}".split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
 
 
-def commands() -> dict[str, argparse.ArgumentParser]:
-    parser = build_parser()
-    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    return dict(action.choices)
+def commands(parser: argparse.ArgumentParser | None = None) -> dict[str, argparse.ArgumentParser]:
+    """Every command by its name after ``kg``, actions of a command too (``article new``)."""
+    parser = parser or build_parser()
+    found = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found[name] = sub
+                found |= {f"{name} {n}": p for n, p in commands(sub).items()}
+    return found
 
 
 def test_quick_start_is_make_serve_and_make_test():

@@ -17,6 +17,9 @@ from typing import Any
 from kg import __version__
 from kg.config import SPECS, Settings
 from kg.errors import EXIT_INVALID_DATA, EXIT_OK, KgError, UsageError, ValidationFailed
+from kg.project.scaffold import DEFAULT_PUBLISHER
+
+ARTICLE = "Start an article: its folder, text and a graph.ttl that builds as it is."
 
 EPILOG = """\
 settings (flag > KG_* environment variable > kg.toml > default):
@@ -30,11 +33,33 @@ exit codes:
 examples:
   kg build                              build and validate the project in .
   kg validate --format json             the SHACL report as JSON
+  kg article new my-story --text copy.txt   start an article that validates as it is
   kg query 'SELECT * WHERE {{ ?s ?p ?o }} LIMIT 5'
   kg query -f sparql/briefing.rq --format csv
   kg serve --port 8000                  serve at http://127.0.0.1:8000/sparql
   kg publish --to http://localhost:7878/query --update http://localhost:7878/update
   kg serve --store http://localhost:7878/query   serve what was published there
+"""
+
+
+ARTICLE_EPILOG = """\
+a curator's path: `kg article new SLUG --text FILE` writes data/articles/SLUG/ (see
+`kg article new --help`); edit its graph.ttl, which lists the text's sentences as
+comments (# s1: ...); `kg build` validates it and says where anything is wrong.
+
+exit codes: 0 ok, 2 usage (nothing is written then)
+"""
+
+ARTICLE_NEW_EPILOG = """\
+graph.ttl holds what the shapes require of a kgo:NewsArticle, with the values that are
+guesses marked PLACEHOLDER (the title is the first sentence); the text's sentences as
+`kg build` numbers them, as comments (# s3: ...), for kgo:evidence art:s3; and one
+example kgo:Statement, commented out, that validates once its "# " marks are removed.
+Nothing is written when the folder exists, the slug is not lower-case-hyphenated, or the
+text is missing, empty or not UTF-8 (exit 2).
+
+example:
+  kg article new us-tariffs-talks --text ~/copy.txt --issued 2025-03-14 && kg build
 """
 
 
@@ -138,6 +163,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     sentences = command("sentences", "Print an article's numbered sentences and offsets.")
     sentences.add_argument("slug", help="the article folder name under data/articles/")
+
+    article = commands.add_parser(
+        "article", help=ARTICLE, description=ARTICLE, epilog=ARTICLE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    actions = article.add_subparsers(dest="action", metavar="ACTION", required=True)
+    new = actions.add_parser(
+        "new", parents=[_settings_parent(())], help="write data/articles/SLUG/",
+        description="Write data/articles/SLUG/: FILE's text, and a graph.ttl that validates.",
+        epilog=ARTICLE_NEW_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    new.add_argument("slug", help="the article's folder name: lower case, digits, hyphens")
+    new.add_argument("--text", required=True, metavar="FILE",
+                     help="the article's text as published, UTF-8, copied byte for byte "
+                     "(- reads stdin)")  # fmt: skip
+    new.add_argument(
+        "--issued",
+        metavar="DATE",
+        help="publication date, YYYY-MM-DD (default: today, marked PLACEHOLDER)",
+    )
+    new.add_argument(
+        "--publisher", dest="article_publisher", metavar="IRI", default=DEFAULT_PUBLISHER,
+        help="the article's publisher: an organization data/entities.ttl describes, as an "
+        f"IRI or organization:… (default: {DEFAULT_PUBLISHER}, the seed's)",
+    )  # fmt: skip
 
     command("dump", "Write dumps, SHA256SUMS and the VoID/DCAT description of the store to dist/.")
 
@@ -290,6 +340,18 @@ def _cmd_sentences(settings: Settings, args: argparse.Namespace) -> int:
         )
     for sentence in split_sentences(read_text(path)):
         print(f"s{sentence.number}\t{sentence.start}-{sentence.end}\t{sentence.text}")
+    return EXIT_OK
+
+
+def _cmd_article(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.project.scaffold import issued_date, new_article, read_article_text
+
+    text = sys.stdin.buffer.read() if args.text == "-" else read_article_text(Path(args.text))
+    folder = new_article(settings.project, args.slug, text, base_iri=settings.base_iri,
+                         issued=issued_date(args.issued), publisher=args.article_publisher,
+                         text_from="standard input" if args.text == "-" else args.text)  # fmt: skip
+    print(f"kg: wrote {folder}/text.txt, graph.ttl and mentions.txt; edit graph.ttl, then run "
+          "`kg build`")  # fmt: skip
     return EXIT_OK
 
 

@@ -422,6 +422,13 @@ def test_anonymous_sources_every_resource_and_its_chain(seed_store):
             (st("white-house-sent-messages"), TRUMP_ADMINISTRATION),
             (in_article("event", "messages-to-china"), None),
         ],
+        # the diplomats the messages went through, known only through the same claim
+        in_article("group", "diplomats-in-washington"): [
+            (ARTICLE, ARTICLE),
+            (st("person-familiar-relay-trump-team"), person),
+            (st("white-house-sent-messages"), TRUMP_ADMINISTRATION),
+            (in_article("group", "diplomats-in-washington"), None),
+        ],
         st("officials-success-controlling-drugs"): [
             (ARTICLE, ARTICLE),
             (st("officials-success-controlling-drugs"), officials),
@@ -467,6 +474,7 @@ def test_anonymous_sources_of_s07_and_s08_stay_distinct(seed_store):
         st("trump-team-rejects-assertion"),
         st("white-house-sent-messages"),
         in_article("event", "messages-to-china"),
+        in_article("group", "diplomats-in-washington"),
     }
     speakers = {r.get("speaker") for r in issue} | {r.get("speaker") for r in matter}
     assert src("people-familiar-with-the-issue") in speakers

@@ -30,6 +30,7 @@ PREFIX doc:            <https://kg.example.org/id/article/china-fentanyl-tariffs
 PREFIX src:            <https://kg.example.org/id/article/china-fentanyl-tariffs/source/>
 PREFIX artorg:         <https://kg.example.org/id/article/china-fentanyl-tariffs/organization/>
 PREFIX artperson:      <https://kg.example.org/id/article/china-fentanyl-tariffs/person/>
+PREFIX artgroup:       <https://kg.example.org/id/article/china-fentanyl-tariffs/group/>
 PREFIX enr:            <https://kg.example.org/id/article/china-fentanyl-tariffs/enrichment/>
 PREFIX country:        <https://kg.example.org/id/country/>
 PREFIX person:         <https://kg.example.org/id/person/>
@@ -122,13 +123,15 @@ class Facts:
         return speaker
 
     def only_in_attributed_text(self, fragment: str) -> None:
-        """Words of a claim appear only as somebody's statement (or the text itself)."""
+        """Words of a claim appear only as somebody's statement (or the text itself, or a
+        mention's selector quoting it)."""
         holders = self.select(f"""SELECT ?subject ?predicate WHERE {{
             ?subject ?predicate ?literal .
             FILTER (isLiteral(?literal) && CONTAINS(LCASE(STR(?literal)), LCASE("{fragment}")))
             FILTER NOT EXISTS {{
                 ?subject a ?kind .
-                VALUES ?kind {{ kgo:Statement kgo:Sentence kgo:NewsArticle kgo:Enrichment }}
+                VALUES ?kind {{ kgo:Statement kgo:Sentence kgo:NewsArticle kgo:Enrichment
+                                oa:TextQuoteSelector }}
             }}
         }}""")
         assert holders == [], f"{fragment!r} is stated outside a statement: {holders}"
@@ -271,9 +274,13 @@ def test_f10_beijing_did_the_us_a_favour(kg: Facts):
             kgo:grammaticalNumber "singular" .
     }""")
     assert kg.date(iri) == ("2025-03-12", "day", "year-inferred", None)
-    # "Beijing" is the PRC government: neither the speaker nor anything else is the city
+    # "Beijing" is the PRC government: neither the speaker nor anything else is the city;
+    # only the mention of the word records that it literally names the city
     assert not kg.ask(f"ASK {{ {iri} ?p ?o . ?o owl:sameAs wd:Q956 }}")
-    assert not kg.ask("ASK { GRAPH article:china-fentanyl-tariffs { ?s ?p place:beijing } }")
+    assert not kg.ask("""ASK { GRAPH article:china-fentanyl-tariffs { ?s ?p place:beijing }
+                             FILTER (?p != kgo:literalReferent) }""")
+    assert kg.ask("""ASK { ?m kgo:inSentence art:s4 ; oa:hasBody government:china ;
+                           kgo:literalReferent place:beijing }""")
     (claim,) = kg.values(f"SELECT ?c WHERE {{ {iri} kgo:claim ?c }}")
     assert "PRC government" in claim
 
@@ -443,7 +450,8 @@ def test_f19_white_house_sent_messages_through_diplomats(kg: Facts):
     assert kg.ask(f"""ASK {{
         ev:messages-to-china kgo:eventType eventtype:communication ;
             kgo:actor administration:second-trump-administration ;
-            kgo:target government:china ;
+            schema:recipient government:china ;
+            kgo:channel artgroup:diplomats-in-washington ;
             sem:hasPlace place:washington-dc ;
             kgo:evidence art:s8 ;
             kgo:accordingTo {iri} .
@@ -711,7 +719,7 @@ def test_f34_china_arrested_money_launderer(kg: Facts):
             kgo:evidence art:s16 ;
             kgo:accordingTo st:biden-administration-on-china-actions .
         eventtype:arrest skos:notation "173" .
-        artperson:money-launderer skos:related artorg:mexican-drug-cartel .
+        artperson:money-launderer schema:affiliation artorg:mexican-drug-cartel .
         artorg:mexican-drug-cartel kgo:country country:mexico .
     }""")
     assert kg.chain("ev:money-launderer-arrest") == [

@@ -71,3 +71,27 @@ def test_article_view_links_sentences_to_their_facts(browser, seed_server):
     assert "Evidence" in browser.find_element(By.TAG_NAME, "body").text
     quote = browser.find_element(By.CSS_SELECTOR, ".evidence blockquote a")
     assert quote.get_attribute("href").endswith("china-fentanyl-tariffs.html#s10")
+
+
+def test_article_view_marks_mentions_and_links_them(browser, seed_server):
+    from selenium.webdriver.common.by import By
+
+    browser.get(seed_server.url + "/id/article/china-fentanyl-tariffs")
+    sentence = browser.find_element(By.CSS_SELECTOR, "#s9 p.sentence")
+    assert sentence.text.endswith("“an unusual and extraordinary threat”.")  # words intact
+    marks = {m.text: m for m in sentence.find_elements(By.CSS_SELECTOR, "a.mention")}
+    assert {"US", "Mr Trump", "Beijing", "an executive order"} <= set(marks)
+    assert "the words name Beijing" in marks["Beijing"].get_attribute("title")
+    assert marks["Beijing"].get_attribute("href").endswith("/id/government/china")
+    marks["US"].click()
+    assert browser.current_url.endswith("/id/country/united-states.html")
+
+
+def test_nested_mentions_keep_every_entity_reachable(seed_server):
+    with seed_server.client() as client:
+        page = client.get("/id/article/china-fentanyl-tariffs.html").text
+    sentence = page.split('id="s2"', 1)[1].split("</p>", 1)[0]
+    for target in ("/source/officials-from-foreign-and-public-security-ministries",
+                   "/id/country/china", "/id/government-body/prc-ministry-of-foreign-affairs",
+                   "/id/government-body/prc-ministry-of-public-security"):  # fmt: skip
+        assert target in sentence

@@ -53,9 +53,6 @@ XSD_BOOLEAN, XSD_INTEGER = (f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("b
 JSON_RESULTS = {"accept": "application/sparql-results+json"}
 MINI = "https://mini.example.org/"
 FIRST, SECOND = f"{MINI}id/article/first-article", f"{MINI}id/article/second-article"
-# Virtuoso 7.2.5 drops rows when a `*` path, FILTER EXISTS and OPTIONAL meet in one
-# group (its optimizer; minimal repro in docs/publishing.md): it answers a subset, never more.
-VIRTUOSO_DROPS_ROWS = {"documents"}
 MAX_ROWS, TIMEOUT = 1000, 3.0
 
 
@@ -145,11 +142,8 @@ def test_competency_queries_answer_as_on_the_embedded_store(
         response = client.post("/sparql", data={"query": text}, headers=JSON_RESULTS)
     assert response.status_code == 200, response.text
     got = answer(ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON))
-    if server.name == "virtuoso" and path.stem in VIRTUOSO_DROPS_ROWS:
-        assert got < expected, "Virtuoso answers this one in full now: drop the exception"
-    else:
-        assert got == expected
-        assert expected, "a competency query answers something on the seed"
+    assert got == expected
+    assert expected, "a competency query answers something on the seed"
 
 
 def test_pages_reconciliation_downloads_and_description_work_from_the_remote_store(

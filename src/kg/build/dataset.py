@@ -8,7 +8,8 @@ validation problems can point back to a file and line.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,10 +17,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg import namespaces
+from kg.build.implied_types import RDF_TYPE, Superclasses, implied_types, superclasses
 from kg.errors import DataError
 from kg.project.directory import Article, Project
-from kg.project.sources import parse_turtle
-from kg.project.text import read_text, text_layer
+from kg.project.mentions import mention_layer, read_mentions
+from kg.project.sources import declared_prefixes, parse_turtle
+from kg.project.text import read_text, split_sentences, text_layer
 
 ONTOLOGY, SHAPES, ENTITIES, ARTICLE = "ontology", "shapes", "entities", "article"
 
@@ -32,33 +35,63 @@ class GraphSource:
     kind: str
     triples: list[ox.Triple]
     files: tuple[tuple[Path, Path], ...]  # (path on disk, path as shown to the curator)
+    implied: list[ox.Triple] = field(default_factory=list)
+    """Types the ontology implies (``kg.build.implied_types``): loaded, never validated,
+    since SHACL already follows ``rdfs:subClassOf`` through the ontology in its data."""
 
     def quads(self) -> Iterable[ox.Quad]:
         graph = ox.NamedNode(self.iri)
-        return (ox.Quad(t.subject, t.predicate, t.object, graph) for t in self.triples)
+        triples = chain(self.triples, self.implied)
+        return (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
 
 
 def assemble(
     project: Project, *, on_article: Callable[[], None] | None = None
 ) -> list[GraphSource]:
     """Every graph of the dataset: ontology, shapes, entities, then one per article."""
-    graphs = [
-        from_files(project, project.ontology_graph, ONTOLOGY, project.ontology_files),
-        from_files(project, project.shapes_graph, SHAPES, project.shape_files),
-    ]
+    ontology = from_files(project, project.ontology_graph, ONTOLOGY, project.ontology_files)
+    shapes = from_files(project, project.shapes_graph, SHAPES, project.shape_files)
+    graphs = [ontology, shapes]
     if project.entities_file:
-        graphs.append(
-            from_files(project, project.entities_graph, ENTITIES, (project.entities_file,))
-        )
+        graphs.append(entities_graph(project, superclasses(ontology.triples)))
+    shared = Shared.of(graphs)
     for article in project.articles:
-        graphs.append(article_graph(project, article))
+        graphs.append(article_graph(project, article, shared))
         if on_article:
             on_article()
     return graphs
 
 
-def article_graph(project: Project, article: Article) -> GraphSource:
-    """The curator's facts plus the text layer derived from the source text."""
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """What deriving an article's graph needs to know of the shared graphs."""
+
+    superclasses: Superclasses  # for the implied types
+    described: frozenset[str]  # every IRI the ontology or the entities give a type
+
+    @classmethod
+    def of(cls, graphs: Iterable[GraphSource]) -> Shared:
+        """From the ontology, shapes and entities graphs (in any order)."""
+        graphs = list(graphs)
+        ontology = [t for g in graphs if g.kind == ONTOLOGY for t in g.triples]
+        typed = {
+            t.subject.value for g in graphs if g.kind in (ONTOLOGY, ENTITIES) for t in g.triples
+            if t.predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode)
+        }  # fmt: skip
+        return cls(superclasses(ontology), frozenset(typed))
+
+
+def entities_graph(project: Project, supers: Superclasses) -> GraphSource:
+    """The shared entities, with the types the ontology implies (``kg.build.implied_types``)."""
+    assert project.entities_file is not None
+    source = from_files(project, project.entities_graph, ENTITIES, (project.entities_file,))
+    source.implied.extend(implied_types(source.triples, supers))
+    return source
+
+
+def article_graph(project: Project, article: Article, shared: Shared) -> GraphSource:
+    """The curator's facts, the layers derived from the source text (sentences, mentions),
+    and the types the ontology implies (``kg.build.implied_types``)."""
     shown = project.relative(article.graph_path)
     triples = parse_turtle(article.graph_path, shown_as=shown, max_bytes=project.max_source)
     subject = ox.NamedNode(article.iri)
@@ -71,8 +104,20 @@ def article_graph(project: Project, article: Article) -> GraphSource:
     text_shown = project.relative(article.text_path)
     text = read_text(article.text_path, shown_as=text_shown, max_bytes=project.max_source)
     vocabulary = namespaces.ontology_namespace(project.base_iri)
-    triples += text_layer(article.iri, text, vocabulary=vocabulary)
-    return GraphSource(article.iri, ARTICLE, triples, article_files(project, article))
+    sentences = split_sentences(text)
+    if article.mentions_path:
+        own = {t.subject.value for t in triples if t.predicate == RDF_TYPE}
+        mentions = read_mentions(
+            article.mentions_path, shown_as=project.relative(article.mentions_path), text=text,
+            sentences=sentences, prefixes=declared_prefixes(article.graph_path.read_text("utf-8")),
+            described=lambda iri: not iri.startswith(project.base_iri) or iri in own
+            or iri in shared.described,
+            max_bytes=project.max_source,
+        )  # fmt: skip
+        triples += mention_layer(article.iri, text, mentions, vocabulary=vocabulary)
+    triples += text_layer(article.iri, text, sentences, vocabulary=vocabulary)
+    implied = implied_types(triples, shared.superclasses)
+    return GraphSource(article.iri, ARTICLE, triples, article_files(project, article), implied)
 
 
 def article_files(project: Project, article: Article) -> tuple[tuple[Path, Path], ...]:

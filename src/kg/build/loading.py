@@ -28,16 +28,20 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from kg import __version__
+from kg.build import dataset, implied_types
+from kg.build.causes import explain
 from kg.build.dataset import (
     ARTICLE,
-    ENTITIES,
     ONTOLOGY,
     SHAPES,
     GraphSource,
+    Shared,
     article_files,
     article_graph,
+    entities_graph,
     from_files,
 )
+from kg.build.implied_types import superclasses
 from kg.build.incremental import SCOPE_LIMIT, Previous, neighbourhood
 from kg.build.links import check_links, read_links
 from kg.build.shacl_batches import BATCH_TRIPLES, PARALLEL_FROM, ShaclBatches
@@ -52,10 +56,13 @@ from kg.build.validate import (
     validate_shacl,
 )
 from kg.config import Settings
+from kg.project import mentions, text
 from kg.project.directory import Article, Project
 from kg.queries import StoredQuery
 from kg.store.builds import local_store
 
+DERIVATION = (dataset, implied_types, text, mentions)
+"""The modules that turn a project's files into triples."""
 PROGRESS_THRESHOLD = 20  # articles; below this a progress bar is noise
 
 
@@ -94,11 +101,24 @@ def cache_path(settings: Settings) -> Path:
 def article_key(article: Article) -> str:
     digest = hashlib.sha256(article.graph_path.read_bytes())
     digest.update(b"\0" + article.text_path.read_bytes())
+    if article.mentions_path:
+        digest.update(b"\0" + article.mentions_path.read_bytes())
+    return digest.hexdigest()
+
+
+def derivation_key() -> str:
+    """kg's version and the source of the modules that derive triples from files."""
+    digest = hashlib.sha256(__version__.encode())
+    for module in DERIVATION:
+        digest.update(b"\0" + Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()
 
 
 def shared_key(project: Project, queries_key: str = "") -> str:
-    digest = hashlib.sha256(f"{__version__}\0{project.base_iri}\0{queries_key}".encode())
+    """What every article's graph and validation depend on besides the article itself:
+    kg's version and the code that derives graphs from files (so a changed derivation
+    rebuilds a development checkout too), the base IRI, ontology, shapes and entities."""
+    digest = hashlib.sha256(f"{derivation_key()}\0{project.base_iri}\0{queries_key}".encode())
     files = [*project.ontology_files, *project.shape_files]
     files += [project.entities_file] if project.entities_file else []
     for path in files:
@@ -128,7 +148,7 @@ def load_and_check(
     shared = [ontology, shapes]
     entities = None
     if project.entities_file:
-        entities = from_files(project, project.entities_graph, ENTITIES, (project.entities_file,))
+        entities = entities_graph(project, superclasses(ontology.triples))
         shared.append(entities)
     reports = []
     if previous is None:  # else they are in the copied store and conformed there
@@ -146,7 +166,7 @@ def load_and_check(
         check_violation_queries(store, queries, sources=locate_in, graphs=scope),
         check_links(links, known_wrong=settings.known_wrong_links, locate=locator(locate_in)),
     ]
-    return merge(*reports)
+    return explain(merge(*reports), store, locate_in, base_iri=settings.base_iri)
 
 
 def _articles(
@@ -220,6 +240,7 @@ def _validate_articles(
 ) -> None:
     """Parse and load ``todo``; SHACL-validate those the cache does not know, in batches."""
     ontology, shapes, *rest = shared
+    derived_from = Shared.of(shared)
     fresh = [a for a in todo if cache.conforming.get(a.iri) != keys[a.iri]]
     workers = settings.workers or _auto_workers(fresh)
     checker = ShaclBatches(shapes=shapes, ontology=ontology, entities=rest[0] if rest else None,
@@ -238,7 +259,7 @@ def _validate_articles(
     try:
         with _progress(len(todo), progress) as tick:
             for article in todo:
-                source = article_graph(project, article)
+                source = article_graph(project, article, derived_from)
                 to_load.append(source)
                 load_size += len(source.triples)
                 if cache.conforming.get(source.iri) == keys[article.iri]:

@@ -21,7 +21,13 @@ from kg import __version__
 from kg.build.dataset import assemble
 from kg.build.incremental import copy_store, previous_build, queries_key, write_manifest
 from kg.build.links import Coverage, check_against_extract, check_links, coverage, read_links
-from kg.build.loading import ValidationCache, cache_path, load_and_check, shared_key
+from kg.build.loading import (
+    ValidationCache,
+    cache_path,
+    derivation_key,
+    load_and_check,
+    shared_key,
+)
 from kg.build.validate import ValidationReport, locator, merge
 from kg.config import Settings
 from kg.errors import ValidationFailed
@@ -130,13 +136,14 @@ def link_check(
 
 
 def dataset_version(project: Project) -> str:
-    """A content hash of every input file and the base IRI: equal inputs, equal version."""
-    digest = hashlib.sha256(project.base_iri.encode())
+    """A content hash of every input file, the base IRI and the code that derives triples
+    from them: equal inputs, equal version."""
+    digest = hashlib.sha256(f"{derivation_key()}\0{project.base_iri}".encode())
     files = [*project.ontology_files, *project.shape_files, *project.query_files]
     if project.entities_file:
         files.append(project.entities_file)
     for article in project.articles:
-        files += [article.text_path, article.graph_path]
+        files += article.files
     for path in files:
         digest.update(str(project.relative(path)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")

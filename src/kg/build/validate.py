@@ -9,6 +9,7 @@ report, ``kg build`` refuses to publish a dataset that does not conform.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -44,9 +45,11 @@ class Problem:
     constraint: str | None = None  # e.g. sh:ClassConstraintComponent
     graph: str | None = None
     location: SourceLocation | None = None
+    values: tuple[tuple[str, str], ...] = ()  # a query's offending values: (name, N-Triples)
+    consequences: tuple[Problem, ...] = ()  # problems this one causes (``kg.build.causes``)
 
     def key(self) -> tuple:
-        return (self.focus, self.path, self.value, self.message, self.shape)
+        return (self.focus, self.path, self.value, self.values, self.message, self.shape)
 
     @property
     def checked_by(self) -> str:
@@ -63,10 +66,26 @@ class Problem:
             "value": self.value,
             "shape": self.shape,
             "constraint": self.constraint,
+            "values": dict(self.values) or None,
             "graph": self.graph,
             "location": str(self.location) if self.location else None,
+            "consequences": [p.to_json() for p in self.consequences] or None,
         }
         return {k: v for k, v in data.items() if v is not None}
+
+    def to_text(self, indent: str = "") -> list[str]:
+        """The problem as the curator reads it: where, what, and each offending value by name."""
+        where = str(self.location) if self.location else (self.graph or "?")
+        lines = [f"{where}: {self.severity.lower()}: {self.message}"]
+        fields = [("focus node", self.focus), ("path", self.path)]
+        fields += list(self.values) or [("value", self.value)]
+        fields.append(("checked by", self.checked_by))
+        lines += [f"    {name + ':':<11} {text}" for name, text in fields if text is not None]
+        if self.consequences:
+            lines.append(f"    consequences of this mistake ({len(self.consequences)}):")
+            for consequence in self.consequences:
+                lines += consequence.to_text("      ")
+        return [indent + line for line in lines]
 
 
 @dataclass
@@ -78,7 +97,13 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
-        return not any(p.severity == "Violation" for p in self.problems)
+        return not any(p.severity == "Violation" for p in self.every_problem())
+
+    def every_problem(self) -> Iterable[Problem]:
+        """The problems and, after each, the consequences listed under it."""
+        for problem in self.problems:
+            yield problem
+            yield from problem.consequences
 
     def extend(self, problems: Iterable[Problem]) -> None:
         seen = {p.key() for p in self.problems}
@@ -94,19 +119,12 @@ class ValidationReport:
         checked += " checked"
         if not self.problems:
             return f"conforms ({checked})"
-        return f"{violations} violation(s), {others} other result(s) ({checked})"
+        caused = sum(len(p.consequences) for p in self.problems)
+        listed = f", {caused} consequence(s) listed under them" if caused else ""
+        return f"{violations} violation(s), {others} other result(s){listed} ({checked})"
 
     def to_text(self) -> str:
-        lines = []
-        for problem in sorted(self.problems, key=_reading_order):
-            where = str(problem.location) if problem.location else (problem.graph or "?")
-            lines.append(f"{where}: {problem.severity.lower()}: {problem.message}")
-            lines.append(f"    focus node: {problem.focus}")
-            if problem.path:
-                lines.append(f"    path:       {problem.path}")
-            if problem.value is not None:
-                lines.append(f"    value:      {problem.value}")
-            lines.append(f"    checked by: {problem.checked_by}")
+        lines = [line for p in sorted(self.problems, key=_reading_order) for line in p.to_text()]
         lines.append(self.summary())
         return "\n".join(lines)
 
@@ -119,28 +137,35 @@ class ValidationReport:
         return json.dumps(body, indent=2, ensure_ascii=False)
 
     def to_turtle(self) -> str:
-        """The standard ``sh:ValidationReport`` (SHACL §3.6)."""
+        """The standard ``sh:ValidationReport`` (SHACL §3.6); a problem's consequences are
+        its ``sh:detail`` results, SHACL's link from a result to those about its cause."""
         graph = Graph()
         graph.bind("sh", SH)
         report = BNode()
         graph.add((report, RDF.type, SH.ValidationReport))
         graph.add((report, SH.conforms, Literal(self.conforms)))
         for problem in sorted(self.problems, key=_reading_order):
-            result = BNode()
-            graph.add((report, SH.result, result))
-            graph.add((result, RDF.type, SH.ValidationResult))
-            graph.add((result, SH.focusNode, _node(problem.focus)))
-            graph.add((result, SH.resultSeverity, SH[problem.severity]))
-            graph.add((result, SH.resultMessage, Literal(problem.message)))
-            if problem.shape:
-                graph.add((result, SH.sourceShape, _node(problem.shape)))
-            if problem.constraint:
-                graph.add((result, SH.sourceConstraintComponent, SH[problem.constraint[3:]]))
-            if problem.path:
-                graph.add((result, SH.resultPath, URIRef(problem.path)))
-            if problem.value is not None:
-                graph.add((result, SH.value, _value_node(problem.value)))
+            graph.add((report, SH.result, _result(graph, problem)))
         return graph.serialize(format="turtle")
+
+
+def _result(graph: Graph, problem: Problem) -> BNode:
+    result = BNode()
+    graph.add((result, RDF.type, SH.ValidationResult))
+    graph.add((result, SH.focusNode, _node(problem.focus)))
+    graph.add((result, SH.resultSeverity, SH[problem.severity]))
+    graph.add((result, SH.resultMessage, Literal(problem.message)))
+    if problem.shape:
+        graph.add((result, SH.sourceShape, _node(problem.shape)))
+    if problem.constraint:
+        graph.add((result, SH.sourceConstraintComponent, SH[problem.constraint[3:]]))
+    if problem.path:
+        graph.add((result, SH.resultPath, URIRef(problem.path)))
+    if problem.value is not None:
+        graph.add((result, SH.value, _value_node(problem.value)))
+    for consequence in problem.consequences:
+        graph.add((result, SH.detail, _result(graph, consequence)))
+    return result
 
 
 def _reading_order(problem: Problem) -> tuple:
@@ -189,7 +214,8 @@ def shacl_problems(results: Graph, parents: dict[Node, Node]) -> Iterable[Proble
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         severity = results.value(result, SH.resultSeverity)
         component = results.value(result, SH.sourceConstraintComponent)
-        shape = parents.get(shape, shape)  # a blank property shape is named by its node shape
+        if isinstance(shape, BNode):  # a blank property shape is named by its node shape
+            shape = parents.get(shape, shape)
         yield Problem(
             message="; ".join(messages) or f"constraint {component} not satisfied",
             focus=str(focus),
@@ -283,20 +309,32 @@ def _query_problem(
     bound: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal],
     locate: Callable[[str], SourceLocation | None],
 ) -> Problem:
-    focus = bound.get("focus") or bound.get("this") or next(iter(bound.values()), None)
-    message = bound.get("message")
+    """A row as a problem: ``?focus`` (or ``?this``, as in SHACL-SPARQL) is the focus node,
+    ``?message`` the message, ``?path`` the path; every other variable is an offending
+    value, named in words after the variable (``?sentence`` is "sentence")."""
+    message = bound.pop("message", None)
+    name = next((n for n in ("focus", "this") if n in bound), next(iter(bound), None))
+    focus = bound.pop(name) if name else None
+    path = bound.pop("path", None)
     focus_text = focus.value if focus is not None else "(no focus)"
+    values = tuple((_words(n), str(v)) for n, v in bound.items())
+    main = bound.get("value") or (next(iter(bound.values())) if len(bound) == 1 else None)
     return Problem(
         message=message.value if message is not None else query.title,
         focus=focus_text,
-        value=", ".join(
-            f"?{k}={v.value}" for k, v in bound.items() if k not in ("focus", "message")
-        )
-        or None,
+        path=path.value if isinstance(path, ox.NamedNode) else None,
+        value=None if main is None else str(main),
+        values=values,
         shape=f"sparql/{query.path.name}",
         constraint="sh:SPARQLConstraintComponent",
         location=locate(focus_text) if isinstance(focus, ox.NamedNode) else None,
     )
+
+
+def _words(variable: str) -> str:
+    """A query variable as words: ``otherArticle`` and ``other_article`` read "other article"."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", variable)
+    return spaced.replace("_", " ").lower()
 
 
 def merge(*reports: ValidationReport) -> ValidationReport:

@@ -10,6 +10,7 @@ A project is a plain directory (the seed project is this repository)::
     data/entities.ttl             shared entities           -> graph {base}graph/entities
     data/articles/{slug}/text.txt the article's source text (the text layer is derived)
     data/articles/{slug}/graph.ttl what the article reports -> graph {base}id/article/{slug}
+    data/articles/{slug}/mentions.txt which words name which entity (optional; kg.project.mentions)
 
 Adding an article is adding one directory; nothing else needs to change.
 """
@@ -27,6 +28,7 @@ from kg.errors import DataError, EnvironmentProblem
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARTICLE_TEXT = "text.txt"
 ARTICLE_GRAPH = "graph.ttl"
+ARTICLE_MENTIONS = "mentions.txt"
 ENTITIES_FILE = Path("data/entities.ttl")
 ARTICLES_DIR = Path("data/articles")
 
@@ -39,6 +41,12 @@ class Article:
     iri: str
     text_path: Path
     graph_path: Path
+    mentions_path: Path | None = None  # mentions.txt, when the curator wrote one
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file the article's graph is made from, in a fixed order."""
+        return (self.text_path, self.graph_path, *filter(None, [self.mentions_path]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,5 +139,7 @@ def _articles(root: Path, base_iri: str) -> tuple[Article, ...]:
                     f"and {ARTICLE_GRAPH} (its facts)",
                 )
         iri = namespaces.article_iri(base_iri, folder.name)
-        articles.append(Article(folder.name, iri, text, graph))
+        mentions = folder / ARTICLE_MENTIONS
+        optional = mentions if mentions.is_file() else None
+        articles.append(Article(folder.name, iri, text, graph, optional))
     return tuple(articles)

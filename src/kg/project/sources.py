@@ -167,6 +167,11 @@ def _place(raw: bytes, offset: int, shown_as: Path) -> SourceLocation:
     return SourceLocation(shown_as, raw.count(b"\n", 0, offset) + 1, column)
 
 
+def declared_prefixes(turtle: str) -> dict[str, str]:
+    """The prefixes a Turtle file declares (``@prefix`` or ``PREFIX`` lines), by name."""
+    return {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(turtle)}
+
+
 @dataclass
 class SourceIndex:
     """Finds where a node is written as a subject in one Turtle file (for error messages)."""
@@ -180,8 +185,7 @@ class SourceIndex:
 
     @cached_property
     def _prefixes(self) -> dict[str, str]:
-        text = "\n".join(self._lines)
-        return {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(text)}
+        return declared_prefixes("\n".join(self._lines))
 
     def spellings(self, iri: str) -> Iterator[str]:
         """The ways the file can write ``iri``: full form and every prefixed name."""
@@ -192,31 +196,46 @@ class SourceIndex:
 
     def locate(self, iri: str) -> SourceLocation | None:
         """The first line where ``iri`` starts a statement, else the first line it appears on."""
+        return self.subject(iri) or self.use(iri)
+
+    def subject(self, iri: str) -> SourceLocation | None:
+        """The first line where ``iri`` starts a statement (its description)."""
         spellings = tuple(self.spellings(iri))
-        fallback = None
         for number, line in enumerate(self._lines, start=1):
             stripped = line.lstrip()
+            if any(_starts_with_term(stripped, spelling) for spelling in spellings):
+                return SourceLocation(self.shown_as, number, len(line) - len(stripped) + 1)
+        return None
+
+    def use(self, iri: str, *, after: SourceLocation | None = None) -> SourceLocation | None:
+        """The first line (from ``after``'s, if given) where ``iri`` is written at all,
+        comment lines aside (a skeleton's commented-out example is not a use)."""
+        spellings = tuple(self.spellings(iri))
+        start = after.line or 1 if after else 1
+        for number, line in enumerate(self._lines[start - 1 :], start=start):
+            if line.lstrip().startswith("#"):
+                continue
             for spelling in spellings:
-                if _starts_with_term(stripped, spelling):
-                    return SourceLocation(self.shown_as, number, len(line) - len(stripped) + 1)
-                if fallback is None and _contains_term(line, spelling):
-                    fallback = SourceLocation(self.shown_as, number, line.index(spelling) + 1)
-        return fallback
+                column = _term_column(line, spelling)
+                if column is not None:
+                    return SourceLocation(self.shown_as, number, column)
+        return None
 
 
 def _starts_with_term(text: str, term: str) -> bool:
     return text.startswith(term) and (len(text) == len(term) or not _is_name_char(text[len(term)]))
 
 
-def _contains_term(line: str, term: str) -> bool:
+def _term_column(line: str, term: str) -> int | None:
+    """Where ``term`` stands in ``line`` as a whole term (1-based), if it does."""
     start = line.find(term)
     while start != -1:
         end = start + len(term)
         before_ok = start == 0 or not _is_name_char(line[start - 1])
         if before_ok and (end == len(line) or not _is_name_char(line[end])):
-            return True
+            return start + 1
         start = line.find(term, start + 1)
-    return False
+    return None
 
 
 def _is_name_char(char: str) -> bool:

@@ -118,15 +118,17 @@ def read_text(path: Path, *, shown_as: Path | None = None, max_bytes: int | None
         ) from None
 
 
-def text_layer(article_iri: str, text: str, *, vocabulary: str) -> list[ox.Triple]:
-    """The article's full text and one resource per sentence, in the ontology's terms."""
+def text_layer(
+    article_iri: str, text: str, sentences: list[Sentence], *, vocabulary: str
+) -> list[ox.Triple]:
+    """The article's full text and one resource per sentence (``split_sentences(text)``)."""
     article = ox.NamedNode(article_iri)
 
     def term(name: str) -> ox.NamedNode:
         return ox.NamedNode(vocabulary + name)
 
     triples = [ox.Triple(article, term("text"), ox.Literal(text))]
-    for sentence in split_sentences(text):
+    for sentence in sentences:
         node = ox.NamedNode(namespaces.sentence_iri(article_iri, sentence.number))
         triples += [
             ox.Triple(node, _RDF_TYPE, term("Sentence")),

@@ -30,6 +30,7 @@ from kg.namespaces import is_iri, ontology_graph, prefixes, shapes_graph
 from kg.project.directory import load_project
 from kg.queries import load_queries
 from kg.serve.cache import ResponseCache
+from kg.serve.highlights import Mark, pieces
 from kg.serve.ontology_docs import ontology_doc, shapes_doc
 from kg.serve.resources import Description, describe, exists, run
 from kg.serve.views import Labels, Links, evidence, property_groups, same_as, schema_org, vocabulary
@@ -122,8 +123,8 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
         context = {
             "iri": iri,
             "label": labels.of(iri),
-            "types": [(labels.of(t.object.value), links.href(t.object.value)) for t in triples
-                      if t.subject == node and t.predicate.value.endswith("#type")],
+            "types": [(labels.of(r["type"].value), links.href(r["type"].value))
+                      for r in run(store, "specific-types", settings.base_iri, this=node)],
             "groups": property_groups(node, triples, labels, links),
             "evidence": evidence(iri, triples, vocabulary(settings.base_iri), labels, links),
             "incoming": description.incoming,
@@ -154,11 +155,23 @@ def _article(store: Store, node: ox.NamedNode, settings: Settings) -> dict:
         facts.setdefault(row["sentence"].value, []).append(
             (label, kind, links.href(row["fact"].value))
         )
-    sentences = [
-        {"number": int(r["number"].value), "text": r["text"].value,
-         "facts": facts.get(r["sentence"].value, []), "href": links.href(r["sentence"].value)}
-        for r in run(store, "sentences", settings.base_iri, article=node)
-    ]  # fmt: skip
+    marks = []
+    for r in run(store, "article-mentions", settings.base_iri, article=node):
+        label = r["label"].value if r["label"] else r["entity"].value
+        if r["literalLabel"]:
+            label += f" (the words name {r['literalLabel'].value})"
+        marks.append((int(r["start"].value), int(r["end"].value), links.href(r["entity"].value),
+                      label))  # fmt: skip
+    sentences = []
+    for r in run(store, "sentences", settings.base_iri, article=node):
+        text, offset = r["text"].value, int(r["start"].value)
+        own = [Mark(s - offset, e - offset, label, href) for s, e, href, label in marks
+               if offset <= s and e <= offset + len(text)]  # fmt: skip
+        sentences.append({
+            "number": int(r["number"].value), "text": text, "pieces": pieces(text, own),
+            "mentions": len(own), "facts": facts.get(r["sentence"].value, []),
+            "href": links.href(r["sentence"].value),
+        })  # fmt: skip
     timeline = []
     for row in run(store, "article-timeline", settings.base_iri, article=node):
         value = row["value"] or row["notBefore"] or row["notAfter"]
