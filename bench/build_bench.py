@@ -95,8 +95,8 @@ def bench_size(articles: int, work: Path) -> dict:
             shutil.rmtree(path)
     full = measure(kg)
     article = sorted((corpus / "data/articles").iterdir())[articles // 2] / "graph.ttl"
-    with article.open("a", encoding="utf-8") as out:
-        out.write("\n# an edit: the cache must re-validate this article only\n")
+    text = article.read_text(encoding="utf-8")  # an edit: one label changed
+    article.write_text(text.replace('rdfs:label "', 'rdfs:label "Edited: ', 1), encoding="utf-8")
     incremental = measure(kg)
 
     nquads = work / f"dataset-{articles}.nq"
@@ -113,17 +113,21 @@ def bench_size(articles: int, work: Path) -> dict:
         "full_dump_s": seconds_in(full["output"], "dumped"),
         "incremental": {k: v for k, v in incremental.items() if k != "output"},
         "incremental_build_s": seconds_in(incremental["output"], "built"),
+        "incremental_dump_s": seconds_in(incremental["output"], "dumped"),
+        "incremental_phases": incremental["output"].strip().splitlines()[-6:],
+        "full_phases": full["output"].strip().splitlines()[-6:],
         "oxigraph_load": {k: v for k, v in reference.items() if k != "output"},
         "summary": full["output"].strip().splitlines()[-2:],
     }
-    result["incremental_share"] = result["incremental_build_s"] / result["full_build_s"]
+    # the whole command, dumps and start-up included: what the curator waits for
+    result["incremental_share"] = incremental["seconds"] / full["seconds"]
     result["build_vs_oxigraph_load"] = result["full_build_s"] / reference["seconds"]
     return result
 
 
 TARGETS = (
-    "full build of 10,000 articles under 60 s; a rebuild after one change ≤ 5 % of a full "
-    "build; peak memory ≤ 2 GB at 10,000"
+    "at 10,000 articles, the whole `kg build` (dumps and VoID included) ≤ 90 s; after one "
+    "label edited, the whole `kg build` ≤ 5 % of that; peak memory of any build ≤ 1 GB"
 )
 
 
@@ -135,16 +139,23 @@ def triples_of(result: dict) -> str:
 def section(results: list[dict]) -> str:
     """The build section of RESULTS.md: one row per corpus size, targets judged."""
     lines = ["## Measured", "", *preamble(machine()), f"Targets: {TARGETS}.", "",
-             "| articles | triples | full build (s) | + dump (s) | peak RSS (MB) | rebuild (s) "
-             "| rebuild ÷ full | `oxigraph load` (s) | build ÷ load |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+             "| articles | triples | full: build + dump (s) | whole `kg build` (s) "
+             "| peak RSS (MB) | one label edited: build + dump (s) | whole (s) | ÷ full "
+             "| peak RSS (MB) | `oxigraph load` (s) | build ÷ load |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for r in results:
         lines.append(
-            f"| {r['articles']:,} | {triples_of(r)} | {r['full_build_s']:.1f} "
-            f"| {r['full_dump_s']:.1f} | {r['full']['peak_mb']:.0f} "
-            f"| {r['incremental_build_s']:.2f} | {100 * r['incremental_share']:.1f} % "
+            f"| {r['articles']:,} | {triples_of(r)} | {r['full_build_s']:.1f} + "
+            f"{r['full_dump_s']:.1f} | {r['full']['seconds']:.1f} | {r['full']['peak_mb']:.0f} "
+            f"| {r['incremental_build_s']:.2f} + {r['incremental_dump_s']:.2f} "
+            f"| {r['incremental']['seconds']:.2f} | {100 * r['incremental_share']:.1f} % "
+            f"| {r['incremental']['peak_mb']:.0f} "
             f"| {r['oxigraph_load']['seconds']:.1f} | {r['build_vs_oxigraph_load']:.1f}× |"
         )
+    for r in results:  # what each phase did, as `kg build` prints it
+        for kind in ("full", "incremental"):
+            lines += ["", f"`kg build` at {r['articles']:,} articles, {kind}:", "", "```text",
+                      *r[f"{kind}_phases"], "```"]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
@@ -165,8 +176,8 @@ def main() -> None:
     for r in results:
         print(f"{r['articles']:>6} articles: full build {r['full_build_s']:.1f} s "
               f"(+ dump {r['full_dump_s']:.1f} s), peak {r['full']['peak_mb']:.0f} MB; "
-              f"incremental {r['incremental_build_s']:.2f} s "
-              f"({100 * r['incremental_share']:.1f} % of full); "
+              f"one label edited: whole command {r['incremental']['seconds']:.2f} s "
+              f"({100 * r['incremental_share']:.1f} % of the full one); "
               f"oxigraph load {r['oxigraph_load']['seconds']:.1f} s "
               f"(build/load = {r['build_vs_oxigraph_load']:.1f}x)")  # fmt: skip
     if args.out:

@@ -7,8 +7,10 @@
 For each size it generates a synthetic news dataset (entities with Wikidata links,
 articles in their own named graphs with sentences, blank-node sources) into an
 on-disk store, then runs, each in a fresh process so that peak RSS belongs to that
-run alone: the reference (``Store.dump`` to N-Quads, unsorted, one file) and
-``write_dumps`` (all the dumps, sorted and canonicalised, plus VoID and checksums).
+run alone: the reference (``Store.dump`` to N-Quads, unsorted, one file),
+``write_dumps`` from nothing (all the dumps, sorted and canonicalised, plus VoID and
+checksums, every graph's part made afresh) and ``write_dumps`` again with every part
+kept (what a release costs when nothing changed).
 With ``--articles`` the store is instead a corpus of bench/generate.py built by
 ``kg build``: the same data as the build and HTTP benchmarks.
 Peak memory is the run's maximum resident set size (``VmHWM``, else ``getrusage``),
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -151,13 +154,18 @@ def _phase(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     return timed
 
 
-def run_kg(project: Path) -> None:
+def run_kg(project: Path, *, kept: bool = False) -> None:
+    """`kg dump` from nothing (no kept parts: every graph serialized, as after a change
+    to the shared inputs), or with every part kept (``kept``: nothing changed since)."""
     import kg.release.dumps
     import kg.release.void
 
-    kg.dumps._write_data = _phase("data dumps", kg.dumps._write_data)
-    kg.void.write_void = _phase("VoID/DCAT", kg.void.write_void)
-    kg.dumps.write_dumps(_settings(project))
+    settings = _settings(project)
+    if not kept:
+        shutil.rmtree(kg.release.dumps.parts_directory(settings), ignore_errors=True)
+    kg.release.dumps._write_data = _phase("data dumps", kg.release.dumps._write_data)
+    kg.release.void.write_void = _phase("VoID/DCAT", kg.release.void.write_void)
+    kg.release.dumps.write_dumps(settings)
 
 
 def peak_rss_mb() -> float:
@@ -184,7 +192,9 @@ def child(kind: str, project: Path, trace: bool) -> None:
 
         tracemalloc.start()
     started, cpu = time.perf_counter(), time.process_time()
-    {"reference": run_reference, "kg": run_kg}[kind](project)
+    runs = {"reference": run_reference, "kg": run_kg,
+            "kg-kept": lambda p: run_kg(p, kept=True)}  # fmt: skip
+    runs[kind](project)
     result = {
         "seconds": time.perf_counter() - started,
         "cpu_seconds": time.process_time() - cpu,
@@ -227,7 +237,8 @@ def main() -> None:
     parser.add_argument("--articles", help="comma-separated corpus sizes (bench/generate.py)")
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap")
-    parser.add_argument("--child", choices=("generate", "reference", "kg"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("generate", "reference", "kg", "kg-kept"),
+                        help=argparse.SUPPRESS)  # fmt: skip
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -259,7 +270,9 @@ def main() -> None:
             say(f"<!-- {label}: {quads} quads, made in {time.perf_counter() - started:.1f} s -->")
             reference = measure("reference", project, args.tracemalloc)
             ours = measure("kg", project, args.tracemalloc)
-            for name, result in (("Store.dump N-Quads", reference), ("kg dump", ours)):
+            kept = measure("kg-kept", project, args.tracemalloc)
+            for name, result in (("Store.dump N-Quads", reference), ("kg dump", ours),
+                                 ("kg dump, every part kept", kept)):  # fmt: skip
                 say(row(quads, name, result, reference))
             for phase, numbers in ours["phases"].items():
                 say(f"<!-- kg dump phase {phase}: {numbers['seconds']:.1f} s, "

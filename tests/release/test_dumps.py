@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import random
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable
+from itertools import groupby
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,9 +18,8 @@ import rdflib
 
 from kg.config import Settings
 from kg.errors import EnvironmentProblem
-from kg.release.dumps import write_dumps
+from kg.release.dumps import parts_directory, write_dumps
 from kg.release.files import BY_FILE_NAME, DUMP_FILES, SUPPORT
-from kg.release.sorting import LineSort
 from kg.store import open_store
 from kg.store.builds import builds_dir
 from tests.conftest import run_kg
@@ -126,9 +126,13 @@ def test_named_graphs_are_kept_in_the_quad_dumps(project):
     assert {q.graph_name.value for q in quads} == expected
 
 
-def test_triples_are_sorted_unique_lines_and_turtle_is_grouped_by_subject(project):
+def test_triples_are_unique_grouped_by_subject_and_sorted_within_it(project):
     lines = read(project.dist / "dataset.nt.gz").splitlines()
-    assert lines == sorted(set(lines))
+    assert len(lines) == len(set(lines))
+    runs = [(subject, list(group)) for subject, group in
+            groupby(lines, key=lambda line: line.split(b" ", 1)[0])]  # fmt: skip
+    assert len(runs) == len({subject for subject, _ in runs}), "a subject in two places"
+    assert all(group == sorted(group) for _, group in runs)
     atlantis = f"<{MINI}id/country/atlantis> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
     assert sum(line.decode().startswith(atlantis) for line in lines) == 1  # in two graphs
     turtle = (project.dist / "dataset.ttl").read_text(encoding="utf-8")
@@ -145,9 +149,10 @@ def test_turtle_uses_the_project_prefixes_and_never_escapes_local_names(project)
     assert f"<{MINI}id/country/atlantis>" in turtle
 
 
-def test_blank_nodes_get_canonical_labels(project):
+def test_blank_nodes_get_canonical_labels_tagged_by_graph(project):
     turtle = (project.dist / "dataset.ttl").read_text(encoding="utf-8")
-    assert "_:c14n0" in turtle
+    labels = set(re.findall(r"_:(g[0-9a-f]{12})c14n\d+", turtle))
+    assert len(labels) >= 2  # two graphs with blank nodes: labels that cannot meet
     assert "_:not-a-blank-node" in turtle  # text that looks like a blank node stays text
 
 
@@ -198,13 +203,18 @@ def test_dumping_again_without_source_date_epoch_changes_nothing(project):
     assert dist_files(project) == before
 
 
-def test_a_small_memory_budget_spills_to_disk_and_gives_the_same_bytes(project, monkeypatch):
+def test_kept_parts_give_the_same_bytes_as_parts_made_afresh(project):
     before = dist_files(project)
-    spilled: list[int] = []
-    original = LineSort._spill
-    monkeypatch.setattr(LineSort, "_spill", lambda self: spilled.append(1) or original(self))
-    write_dumps(project, memory=4096)
-    assert len(spilled) > 4
+    assert write_dumps(project).reused == 5  # every graph's part kept
+    shutil.rmtree(parts_directory(project))
+    assert write_dumps(project).reused == 0
+    assert dist_files(project) == before
+
+
+def test_a_damaged_parts_database_is_made_again(project):
+    before = dist_files(project)
+    (parts_directory(project) / "parts.sqlite").write_bytes(b"not a database" * 100)
+    assert write_dumps(project).reused == 0
     assert dist_files(project) == before
 
 
@@ -229,17 +239,6 @@ def test_dist_that_is_not_a_dump_link_is_refused(tmp_path):
     plain = Settings.load(settings.project, env={}, overrides={"dist": "plain"})
     with pytest.raises(EnvironmentProblem):
         write_dumps(plain)
-
-
-def test_line_sort_merges_many_runs_into_sorted_unique_lines(tmp_path, monkeypatch):
-    monkeypatch.setattr("kg.release.sorting.FAN_IN", 3)  # forces merge passes
-    rng = random.Random(7)
-    lines = [f"{rng.randrange(500):05d} {'é' * rng.randrange(3)}\n".encode() for _ in range(2000)]
-    sorter = LineSort(tmp_path, budget=2000)
-    for line in lines:
-        sorter.add(line)
-    assert len(sorter.runs) > 10
-    assert list(sorter) == sorted(set(lines))
 
 
 def test_kg_build_writes_the_dumps_and_kg_dump_rewrites_them(mini_project):

@@ -11,8 +11,6 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, SKOS, VOID
 
-from kg.queries import BUILTIN_DIR as QUERY_DIR
-from kg.queries import load_query
 from kg.release.files import DUMP_FILES, SUPPORT
 from tests.conftest import LiveServer, start_server, stop_server
 from tests.projects import dumped_project
@@ -174,11 +172,3 @@ def test_the_sparql_service_serves_the_dataset(void):
     (service,) = void.subjects(RDF.type, DCAT.DataService)
     assert void.value(service, DCAT.endpointURL) == URIRef(f"{MINI}sparql")
     assert void.value(service, DCAT.servesDataset) == DATASET
-
-
-def test_void_queries_are_stored_queries_with_headers():
-    queries = sorted(QUERY_DIR.glob("void-*.rq"))
-    assert len(queries) >= 10
-    for path in queries:
-        query = load_query(path)
-        assert query.title and query.description, path.name

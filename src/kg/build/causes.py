@@ -54,7 +54,7 @@ def explain(
         else:
             graph, node = mistake
             mistakes.setdefault(mistake, []).append(places.placed(problem, graph, node))
-    explained = ValidationReport(checked=report.checked)
+    explained = ValidationReport(checked=report.checked, seconds=report.seconds)
     explained.problems = alone
     for (graph, node), problems in mistakes.items():
         primary, *rest = sorted(problems, key=lambda p: _rank(p, graph, node))

@@ -13,8 +13,12 @@ article graph that shares a node with them, transitively, before or after the
 change (plus the shared graphs): a violation is a connected match, so one that
 involves no changed graph was already absent from the last build. A query that
 compares articles (an unnamed source reused elsewhere) still sees both, because
-they share that node. Past ``SCOPE_LIMIT`` of the corpus, or when the queries
-changed, the gates run on the whole store as in a full build.
+they share that node. Only the dataset's own resources (IRIs under ``{base}id/``) link
+graphs: every article uses the vocabularies' terms (``prov:Entity`` as an implied
+type, ``oa:identifying``), and the gates compare articles only through resources of
+the dataset (sentences, statements, unnamed sources). Past ``SCOPE_LIMIT`` of the
+corpus, or when the queries changed, the gates run on the whole store as in a full
+build.
 """
 
 from __future__ import annotations
@@ -77,7 +81,7 @@ def copy_store(previous: Previous, target: Path) -> ox.Store:
 
 
 def neighbourhood(
-    store: ox.Store, graphs: Iterable[str], *, shared: set[str], limit: int
+    store: ox.Store, graphs: Iterable[str], *, shared: set[str], limit: int, own: str
 ) -> set[str] | None:
     """``graphs`` and every other graph linked to them by a shared node, transitively.
 
@@ -97,7 +101,9 @@ def neighbourhood(
                 nodes.add(quad.object)
         for node in nodes - seen_nodes:
             seen_nodes.add(node)
-            if isinstance(node, ox.BlankNode) or _is_shared(store, node, shared):
+            if not node.value.startswith(own) or isinstance(node, ox.BlankNode):
+                continue  # a term of a vocabulary, or a blank node (never crosses graphs)
+            if _is_shared(store, node, shared):
                 continue
             for quad in (*store.quads_for_pattern(node, None, None),
                          *store.quads_for_pattern(None, None, node)):  # fmt: skip

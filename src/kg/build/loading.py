@@ -27,7 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from kg import __version__
+from kg import __version__, namespaces
 from kg.build import dataset, implied_types
 from kg.build.causes import explain
 from kg.build.dataset import (
@@ -63,6 +63,10 @@ from kg.store.builds import local_store
 
 DERIVATION = (dataset, implied_types, text, mentions)
 """The modules that turn a project's files into triples."""
+PARSED, VALIDATED, LOADED, GATED = "parsed", "validated", "loaded", "gated"
+TRIPLES_LOADED = "triples loaded"
+"""The phases a build times (``ValidationReport.seconds``); validation runs in worker
+processes beside parsing and loading, so its seconds are those spent waiting for it."""
 PROGRESS_THRESHOLD = 20  # articles; below this a progress bar is noise
 
 
@@ -150,22 +154,25 @@ def load_and_check(
     if project.entities_file:
         entities = entities_graph(project, superclasses(ontology.triples))
         shared.append(entities)
-    reports = []
+    clock = ValidationReport()  # the phases' seconds outside the articles' report
+    reports = [clock]
     if previous is None:  # else they are in the copied store and conformed there
-        _load(store, shared, bulk=bulk)
+        with clock.timed(LOADED):
+            clock.checked[TRIPLES_LOADED] += _load(store, shared, bulk=bulk)
         if entities:
-            reports.append(validate_shacl([entities], shapes=shapes, shared=[ontology]))
+            with clock.timed(VALIDATED):
+                reports.append(validate_shacl([entities], shapes=shapes, shared=[ontology]))
     articles, article_report, scope = _articles(
         settings, project, store, shared, bulk=bulk, cache=cache, previous=previous,
         progress=progress,
     )  # fmt: skip
     locate_in = [*articles, *shared]
-    links = read_links(store, settings.base_iri)
-    reports += [
-        article_report,
-        check_violation_queries(store, queries, sources=locate_in, graphs=scope),
-        check_links(links, known_wrong=settings.known_wrong_links, locate=locator(locate_in)),
-    ]
+    with clock.timed(GATED):
+        gates = check_violation_queries(store, queries, sources=locate_in, graphs=scope)
+        links = read_links(store, settings.base_iri)
+        linked = check_links(links, known_wrong=settings.known_wrong_links,
+                             locate=locator(locate_in))  # fmt: skip
+    reports += [article_report, gates, linked]
     return explain(merge(*reports), store, locate_in, base_iri=settings.base_iri)
 
 
@@ -221,7 +228,8 @@ def _scope(
     names = {g.iri for g in shared}
     graphs = [iri for iri in changed if (iri in previous.articles) == before or not before]
     limit = max(1, int(SCOPE_LIMIT * len(project.articles)))
-    found = neighbourhood(store, graphs, shared=names, limit=limit)
+    own = namespaces.prefixes(project.base_iri)["kgid"]
+    found = neighbourhood(store, graphs, shared=names, limit=limit, own=own)
     return None if found is None else found | names
 
 
@@ -253,13 +261,16 @@ def _validate_articles(
     def settle(limit: int, tick: Any) -> None:
         while len(pending) > limit:
             done, future = pending.popleft()
-            _record(done, future.result(), cache, report)
+            with report.timed(VALIDATED):
+                problems = future.result()
+            _record(done, problems, cache, report)
             tick(len(done))
 
     try:
         with _progress(len(todo), progress) as tick:
             for article in todo:
-                source = article_graph(project, article, derived_from)
+                with report.timed(PARSED):
+                    source = article_graph(project, article, derived_from)
                 to_load.append(source)
                 load_size += len(source.triples)
                 if cache.conforming.get(source.iri) == keys[article.iri]:
@@ -269,15 +280,19 @@ def _validate_articles(
                     batch.append((source, keys[article.iri]))
                     batch_size += len(source.triples)
                 if load_size >= BATCH_TRIPLES:
-                    _load(store, to_load, bulk=bulk)
+                    with report.timed(LOADED):
+                        report.checked[TRIPLES_LOADED] += _load(store, to_load, bulk=bulk)
                     to_load, load_size = [], 0
                 if batch_size >= BATCH_TRIPLES:
-                    pending.append((batch, checker.submit([s for s, _ in batch])))
+                    with report.timed(VALIDATED):
+                        pending.append((batch, checker.submit([s for s, _ in batch])))
                     batch, batch_size = [], 0
                     settle(checker.workers * 2, tick)
-            _load(store, to_load, bulk=bulk)
+            with report.timed(LOADED):
+                report.checked[TRIPLES_LOADED] += _load(store, to_load, bulk=bulk)
             if batch:
-                pending.append((batch, checker.submit([s for s, _ in batch])))
+                with report.timed(VALIDATED):
+                    pending.append((batch, checker.submit([s for s, _ in batch])))
             settle(0, tick)
     finally:
         checker.close()
@@ -305,12 +320,14 @@ def _record(
     report.extend(problems)
 
 
-def _load(store: ox.Store, graphs: list[GraphSource], *, bulk: bool) -> None:
+def _load(store: ox.Store, graphs: list[GraphSource], *, bulk: bool) -> int:
+    """Load ``graphs`` into the store; how many triples that was."""
     quads = (q for g in graphs for q in g.quads())
     if bulk:
         store.bulk_extend(quads)
     else:
         store.extend(quads)
+    return sum(len(g.triples) + len(g.implied) for g in graphs)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,11 @@ from kg.build.dataset import assemble
 from kg.build.incremental import copy_store, previous_build, queries_key, write_manifest
 from kg.build.links import Coverage, check_against_extract, check_links, coverage, read_links
 from kg.build.loading import (
+    GATED,
+    LOADED,
+    PARSED,
+    TRIPLES_LOADED,
+    VALIDATED,
     ValidationCache,
     cache_path,
     derivation_key,
@@ -33,7 +39,14 @@ from kg.config import Settings
 from kg.errors import ValidationFailed
 from kg.project.directory import Project, load_project
 from kg.queries import load_queries
-from kg.store.builds import DATABASE_DIR, discard_build, local_store, new_build_dir, publish_build
+from kg.store.builds import (
+    DATABASE_DIR,
+    SOURCES_FILE,
+    discard_build,
+    local_store,
+    new_build_dir,
+    publish_build,
+)
 from kg.store.embedded import run_query
 
 
@@ -51,11 +64,24 @@ class BuildResult:
     report: ValidationReport
 
     def summary(self) -> str:
-        return (
+        """What each phase did and how long it took, then the build as a whole."""
+        checked, seconds = self.report.checked, self.report.seconds
+        reused = checked["articles unchanged since the last build"]
+        phases = [
+            (PARSED, f"{self.articles - reused:,} articles ({reused:,} unchanged, kept)"),
+            (VALIDATED, f"{checked['articles validated']:,} articles with SHACL "
+                        "(in worker processes: the time waited for them)"),
+            (LOADED, f"{checked[TRIPLES_LOADED]:,} triples"),
+            (GATED, f"{checked['violation queries']:,} violation queries, "
+                    f"{checked['links']:,} links"),
+        ]  # fmt: skip
+        lines = [f"{name:<10}{what} in {seconds[name]:.2f} s" for name, what in phases]
+        lines.append(
             f"built {self.store}: {self.graphs} graphs, {self.triples} triples, "
             f"{self.entities} entities, {self.articles} articles in {self.seconds:.2f} s "
             f"(version {self.version[:12]})"
         )
+        return "\n".join(lines)
 
 
 def build(settings: Settings, *, progress: bool | None = None, full: bool = False) -> BuildResult:
@@ -82,6 +108,7 @@ def build(settings: Settings, *, progress: bool | None = None, full: bool = Fals
             raise ValidationFailed(report)
         keys = {a.iri: cache.conforming[a.iri] for a in project.articles}
         write_manifest(build_dir, shared=shared, queries=gates, articles=keys)
+        write_source_keys(build_dir, project, shared, keys)
         counts = _counts(store, project)
         del store
         gc.collect()  # closes the database before others open it
@@ -109,6 +136,18 @@ def build(settings: Settings, *, progress: bool | None = None, full: bool = Fals
         seconds=time.perf_counter() - started,
         report=report,
     )
+
+
+def write_source_keys(
+    build_dir: Path, project: Project, shared: str, articles: dict[str, str]
+) -> None:
+    """Each graph's content key of its sources, for the dumps to keep parts by: an article's
+    graph depends on its files and the shared inputs, a shared graph on those alone."""
+    keys = {iri: hashlib.sha256(f"{shared}\0{key}".encode()).hexdigest()
+            for iri, key in articles.items()}  # fmt: skip
+    for graph in (project.ontology_graph, project.shapes_graph, project.entities_graph):
+        keys[graph] = shared
+    (build_dir / SOURCES_FILE).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
 
 
 def validate_only(settings: Settings, *, progress: bool | None = None) -> ValidationReport:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
@@ -94,6 +96,16 @@ class ValidationReport:
 
     problems: list[Problem] = field(default_factory=list)
     checked: Counter[str] = field(default_factory=Counter)  # what was checked, and how many
+    seconds: Counter[str] = field(default_factory=Counter)  # wall time of each phase
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        """Add the block's wall time to ``phase`` (a build prints them, phase by phase)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[phase] += time.perf_counter() - started
 
     @property
     def conforms(self) -> bool:
@@ -342,4 +354,5 @@ def merge(*reports: ValidationReport) -> ValidationReport:
     for report in reports:
         merged.extend(report.problems)
         merged.checked.update(report.checked)
+        merged.seconds.update(report.seconds)
     return merged

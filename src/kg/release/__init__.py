@@ -2,9 +2,9 @@
 
 Owns the dumps in ``dist/`` with their checksums (``dumps``), the VoID/DCAT description
 (``void``), the table of those files that both read and ``/dumps/`` serves
-(``files``), the streaming Turtle, TriG and JSON-LD writers (``writers``), the external
-merge sort that orders statements in bounded memory (``sorting``), and ``kg publish``
-into a SPARQL server (``publish``).
+(``files``), each graph's kept share of every file (``parts``, with ``union_index`` for
+what crosses graphs), the streaming Turtle, TriG and JSON-LD writers (``writers``), and
+``kg publish`` into a SPARQL server (``publish``).
 
 May import: ``kg.store`` (it reads the built store) and the shared leaves. Never the
 build or serving.

@@ -1,32 +1,32 @@
 """Dumps of the built store, with checksums and a VoID/DCAT description, in ``dist/``.
 
-Deterministic: the same store content gives byte-identical files. Statements are
-sorted by their N-Triples form (so Turtle comes grouped by subject and two releases
-diff line by line); blank nodes get RDFC-1.0 canonical labels (``_:c14n0``…);
-gzip members carry no file name and mtime 0. Oxigraph's own iteration order is
-no help here: it follows hashes of the terms, not their text.
+Assembled from parts (``kg.release.parts``): each named graph's statements are
+sorted N-Triples lines with its blank nodes labelled by RDFC-1.0 within the graph
+(``_:g{tag of the graph IRI}c14n0``…), and every file is those parts joined: the
+N-Quads and TriG in graph order (gzip members concatenate), the union files
+(N-Triples, Turtle, JSON-LD) graph by graph too, each graph's statements sorted, a
+subject that several graphs describe written once, where it first appears, with the
+statements of all of them (``kg.release.union_index`` knows which). A part is made
+again only when its graph's sources changed (the keys a build records,
+``kg.store.builds.source_keys``), so one edited article re-serializes one graph; the
+files are the same bytes either way. Gzip members carry no file name and mtime 0.
 
 Atomic: files are written into a fresh directory under ``dist.builds/``, then the
 ``dist`` symbolic link is swapped with one rename, exactly as the store is
 (``store.publish_build``), so readers see the previous dumps or the new ones,
-never a mix, and a failed or killed dump leaves the previous ``dist/`` served.
+never a mix, and a failed or killed dump leaves the previous ``dist/`` served (and
+the parts index as it was).
 
-Bounded memory: the store's quads are streamed once into two external merge sorts
-(``kg.release.sorting``: sorted runs of at most ``memory`` bytes spilled to disk), one by
-graph then statement, one by statement; every output is then written from a sorted
-stream one subject at a time. Only the statements that mention blank nodes are
-held in memory together, because canonicalising their labels needs all of them.
+Bounded memory: one graph's statements at a time, never the dataset's.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
-import shutil
 import time
-from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -46,20 +46,37 @@ from kg.release.files import (
     WrittenFile,
     describe_file,
 )
-from kg.release.sorting import LineSort
+from kg.release.parts import (
+    Blobs,
+    Part,
+    PartStore,
+    Release,
+    Stats,
+    graph_lines,
+    grouped,
+    part_key,
+    serialize,
+    statistics,
+)
+from kg.release.union_index import UnionIndex, parts_database
 from kg.release.void import write_void
-from kg.release.writers import JsonLdWriter, TurtleWriter, statements, subjects
+from kg.release.writers import jsonld_head, jsonld_tail, prefix_lines
 from kg.store.builds import (
     discard_build,
     local_store,
     new_build_dir,
     publish_build,
+    source_keys,
 )
 from kg.store.embedded import EmbeddedStore
 
-DEFAULT_MEMORY = 64 * 2**20  # bytes of sort buffers
-GZIP_LEVEL = 6
-_WORK_DIR = ".work"
+PARTS_SUFFIX = ".parts"
+
+
+def parts_directory(settings: Settings) -> Path:
+    """Where the parts are kept: beside the local store (``.kg/store.parts``)."""
+    link = local_store(settings)
+    return link.with_name(link.name + PARTS_SUFFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,34 +88,32 @@ class DumpResult:
     files: tuple[WrittenFile, ...]
     triples: int
     quads: int
+    reused: int  # graphs whose kept part was used as it was
     seconds: float
 
     def summary(self) -> str:
         total = sum(f.size for f in self.files)
         return (
             f"dumped {self.dist}: {len(self.files)} files, {total} bytes, {self.triples} "
-            f"triples, {self.quads} quads in {self.seconds:.2f} s"
+            f"triples, {self.quads} quads in {self.seconds:.2f} s "
+            f"({self.reused} graphs' parts reused)"
         )
 
 
-def write_dumps(
-    settings: Settings, store: EmbeddedStore | None = None, *, memory: int = DEFAULT_MEMORY
-) -> DumpResult:
+def write_dumps(settings: Settings, store: EmbeddedStore | None = None) -> DumpResult:
     """Write every file of ``DUMP_FILES`` for the built store, then swap ``dist`` to them."""
     started = time.perf_counter()
     store = store or EmbeddedStore(local_store(settings))
     database, info = store.oxigraph, store.info  # pinned: a build swapped in meanwhile waits
     build_dir = new_build_dir(settings.dist)
     try:
-        work = build_dir / _WORK_DIR
-        work.mkdir()
-        triples, quads = _write_data(database, build_dir, work, settings, memory)
-        shutil.rmtree(work)
+        keys = source_keys(info)
+        release = _write_data(database, build_dir, settings, keys, parts_directory(settings))
         context = {"@context": namespaces.prefixes(settings.base_iri)}
         (build_dir / CONTEXT_FILE).write_text(json.dumps(context, indent=2) + "\n", "utf-8")
         written = [describe_file(build_dir, f) for f in DUMP_FILES if f.part != SUPPORT]
         written.append(describe_file(build_dir, BY_FILE_NAME[CONTEXT_FILE]))
-        write_void(build_dir / VOID_FILE, settings, database, info, written)
+        write_void(build_dir / VOID_FILE, settings, release, info, written)
         written.append(describe_file(build_dir, BY_FILE_NAME[VOID_FILE]))
         sums = "".join(f"{w.sha256}  {w.spec.name}\n" for w in sorted(written, key=_name))
         (build_dir / CHECKSUMS_FILE).write_text(sums, encoding="utf-8")
@@ -106,8 +121,8 @@ def write_dumps(
         manifest = {
             "version": info.version,
             "kg_version": __version__,
-            "triples": triples,
-            "quads": quads,
+            "triples": release.stats.triples,
+            "quads": release.quads,
             "files": {w.spec.name: {"bytes": w.size, "sha256": w.sha256} for w in written},
         }
         publish_build(settings.dist, build_dir, manifest)
@@ -116,7 +131,8 @@ def write_dumps(
         raise
     files = tuple(sorted(written, key=lambda w: DUMP_FILES.index(w.spec)))
     seconds = time.perf_counter() - started
-    return DumpResult(settings.dist, info.version, files, triples, quads, seconds)
+    return DumpResult(settings.dist, info.version, files, release.stats.triples, release.quads,
+                      len(release.parts) - release.made, seconds)  # fmt: skip
 
 
 def _name(written: WrittenFile) -> str:
@@ -124,108 +140,104 @@ def _name(written: WrittenFile) -> str:
 
 
 def _write_data(
-    store: ox.Store, out: Path, work: Path, settings: Settings, memory: int
-) -> tuple[int, int]:
-    """The data dumps: each sorted stream is read once and written to every format at once."""
-    base = settings.base_iri
-    names = namespaces.prefixes(base)
-    by_graph, by_triple = _sorted_statements(store, work, memory)
+    store: ox.Store, out: Path, settings: Settings, keys: dict[str, str], parts_dir: Path
+) -> Release:
+    """The data dumps, assembled from every graph's part (``kg.release.parts``)."""
+    names = namespaces.prefixes(settings.base_iri)
+    space = names["kgid"]
+    with parts_database(parts_dir) as db:
+        kept = PartStore(db)
+        graphs = sorted((g.value for g in store.named_graphs()), key=lambda g: g.encode())
+        if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+            graphs.insert(0, "")  # N-Quads order: the default graph first
+        parts, made = [], 0
+        for graph in graphs:
+            key = part_key(keys.get(graph), graph, names)
+            part = kept.kept.get(graph)
+            if key is None or part is None or part.key != key:
+                node = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+                part = kept.make(graph, key, graph_lines(store, node), names, space)
+                made += 1
+            parts.append(part)
+        index = UnionIndex(db)
+        index.sync(parts, kept)
+        release = Release(parts, made, index.distinct_objects())
+        release.stats = _write_files(out, kept, parts, names, index.shared_subjects(),
+                                     settings.base_iri)  # fmt: skip
+        kept.keep(parts)
+    return release
+
+
+def _write_files(
+    out: Path, kept: PartStore, parts: list[Part], names: dict[str, str],
+    shared: dict[bytes, set[str]], base: str,
+) -> Stats:  # fmt: skip
+    """Every data file in one pass over the parts, in graph order.
+
+    N-Quads and TriG are the parts joined. The union files are too, except that a
+    subject several graphs describe is written once, where it first appears, with
+    the statements of all of them (so that part's text is made again)."""
+    stats = Stats()
+    written: set[bytes] = set()  # shared subjects already written
+    sharing = {key for keys in shared.values() for key in keys}
+    alone = {name: namespaces.ontology_graph(base) if name == ONTOLOGY else
+             namespaces.shapes_graph(base) for name in (ONTOLOGY, SHAPES)}  # fmt: skip
     with ExitStack() as files:
-        ntriples = files.enter_context(GzipLines(out / "dataset.nt.gz"))
-        turtle = TurtleWriter(files.enter_context(_text(out / "dataset.ttl")), names)
-        jsonld = JsonLdWriter(files.enter_context(_text(out / "dataset.jsonld")), names)
-        for group in subjects(statements(_copied(by_triple, ntriples))):
-            turtle.add(*group)
-            jsonld.add(*group)
-        jsonld.close()
-    with ExitStack() as files:
-        nquads = files.enter_context(GzipLines(out / "dataset.nq.gz"))
-        trig = TurtleWriter(files.enter_context(_text(out / "dataset.trig")), names, graphs=True)
-        parts = {
-            f"<{graph}>": TurtleWriter(files.enter_context(_text(out / f"{part}.ttl")), names)
-            for part, graph in ((ONTOLOGY, namespaces.ontology_graph(base)),
-                                (SHAPES, namespaces.shapes_graph(base)))
-        }  # fmt: skip
-        for group in subjects(statements(_copied(by_graph, nquads, to_nquads=True))):
-            trig.add(*group)
-            if group[0] in parts:
-                parts[group[0]].add(*group)
-        trig.close()
-    return ntriples.lines, nquads.lines
+        nquads = files.enter_context((out / "dataset.nq.gz").open("wb"))
+        ntriples = files.enter_context((out / "dataset.nt.gz").open("wb"))
+        trig, turtle, jsonld = (files.enter_context(_text(out / f"dataset.{ext}"))
+                                for ext in ("trig", "ttl", "jsonld"))  # fmt: skip
+        for text in (trig, turtle):
+            text.write(prefix_lines(names))
+        jsonld.write(jsonld_head(names))
+        first = True
+        for part in parts:
+            blobs = kept.read(part.key)  # one part in memory at a time
+            nquads.write(blobs["nq.gz"])  # gzip members concatenate
+            trig.write(blobs["trig"].decode())
+            for name, graph in alone.items():
+                if part.graph == graph:
+                    (out / f"{name}.ttl").write_text(prefix_lines(names) + blobs["ttl"].decode(),
+                                                     encoding="utf-8")  # fmt: skip
+            if part.key in sharing:
+                lines = _with_shared(kept, part, blobs, shared, written)
+                groups = grouped(lines)
+                blobs = serialize(lines, groups, names)
+                stats.add(statistics(groups, names["kgid"]))
+            else:
+                stats.add(part.stats)
+            ntriples.write(blobs["nt.gz"])
+            turtle.write(blobs["ttl"].decode())
+            text = blobs["jsonld"].decode()
+            if first and text:
+                text, first = text[1:], False  # the first node follows no comma
+            jsonld.write(text)
+        jsonld.write(jsonld_tail(empty=first))
+    for name in alone:  # a project without an ontology or shapes graph still has the file
+        if not (out / f"{name}.ttl").exists():
+            (out / f"{name}.ttl").write_text(prefix_lines(names), encoding="utf-8")
+    return stats
 
 
-def _copied(lines: Iterable[bytes], sink: GzipLines, *, to_nquads: bool = False) -> Iterator[bytes]:
-    """Pass sorted lines through, copying each to ``sink`` (``graph TAB triple`` as N-Quads)."""
-    batch: list[bytes] = []
-    for line in lines:
-        if to_nquads:
-            graph, _, triple = line.partition(b"\t")
-            batch.append(triple[: -len(b" .\n")] + b" " + graph + b" .\n" if graph else triple)
-        else:
-            batch.append(line)
-        if len(batch) == 4096:
-            sink.write(batch)
-            batch = []
-        yield line
-    sink.write(batch)
-
-
-def _sorted_statements(store: ox.Store, work: Path, memory: int) -> tuple[LineSort, LineSort]:
-    """Every quad as a ``graph TAB triple`` line and every triple as a line, both sorted.
-
-    Statements with blank nodes are set aside and relabelled with RDFC-1.0 first:
-    the canonical labels depend only on the statements that mention blank nodes.
-    """
-    by_graph = LineSort(work / "by-graph", memory // 2)
-    by_triple = LineSort(work / "by-triple", memory // 2)
-    with_blanks = ox.Dataset()
-    graph, key, blank = None, b"", ox.BlankNode
-    for quad in store.quads_for_pattern(None, None, None, None):
-        subject, obj, name = quad.subject, quad.object, quad.graph_name
-        if type(subject) is blank or type(obj) is blank or type(name) is blank:
-            with_blanks.add(quad)
-            continue
-        if name != graph:  # quads come graph by graph: encode each name once
-            graph, key = name, _graph_key(name) + b"\t"
-        line = f"{subject} {quad.predicate} {obj} .\n".encode()
-        by_graph.add(key + line)
-        by_triple.add(line)
-    with_blanks.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    for quad in with_blanks:
-        line = f"{quad.triple} .\n".encode()
-        by_graph.add(_graph_key(quad.graph_name) + b"\t" + line)
-        by_triple.add(line)
-    return by_graph, by_triple
-
-
-def _graph_key(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> bytes:
-    """The graph's N-Quads term; empty for the default graph, which so sorts first."""
-    return b"" if isinstance(graph, ox.DefaultGraph) else str(graph).encode()
-
-
-class GzipLines:
-    """Lines into a reproducible gzip member: no file name, mtime 0, a fixed level."""
-
-    def __init__(self, path: Path) -> None:
-        self._raw = path.open("wb")
-        self._gzip = gzip.GzipFile(
-            filename="", mode="wb", fileobj=self._raw, mtime=0, compresslevel=GZIP_LEVEL
-        )
-        self.lines = 0
-
-    def write(self, lines: list[bytes]) -> None:
-        """A batch at a time: zlib per line would cost more than the compression."""
-        self._gzip.write(b"".join(lines))
-        self.lines += len(lines)
-
-    def __enter__(self) -> GzipLines:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self._gzip.close()
-        finally:
-            self._raw.close()
+def _with_shared(
+    kept: PartStore, part: Part, blobs: Blobs, shared: dict[bytes, set[str]],
+    written: set[bytes],
+) -> list[bytes]:  # fmt: skip
+    """The part's lines for the union: a shared subject gets every part's statements the
+    first time, none after."""
+    lines: list[bytes] = []
+    for subject, group in groupby(blobs["nt"].splitlines(keepends=True),
+                                  key=lambda line: line.split(b" ", 1)[0]):  # fmt: skip
+        if subject not in shared:
+            lines.extend(group)
+        elif subject not in written:
+            written.add(subject)
+            merged = set(group)
+            for key in shared[subject] - {part.key}:
+                merged.update(line for line in kept.read(key)["nt"].splitlines(keepends=True)
+                              if line.split(b" ", 1)[0] == subject)  # fmt: skip
+            lines.extend(sorted(merged))
+    return lines
 
 
 def _text(path: Path) -> Any:

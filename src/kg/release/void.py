@@ -1,11 +1,13 @@
 """The dataset described in VoID and DCAT 3: ``dist/void.ttl``, served at ``/.well-known/void``.
 
-Every number is counted by the store with the stored queries in
-``sparql-builtin/void-*.rq`` (run with the project's prefixes, so ``kgid:`` is the
-URI space); sizes and checksums are those of the files just written. Nothing is
-typed in. The description is deterministic: blank nodes are labelled by position
-and the release time is the store's build time, or ``SOURCE_DATE_EPOCH`` when set
-(the reproducible-builds convention), so equal inputs give an identical file.
+Every number is counted from the statements just dumped (``kg.release.parts``: each
+graph's counts, summed over graphs that share no subject, and the distinct objects
+of ``kg.release.union_index``): the numbers COUNT queries give on the endpoint
+(``tests/release/test_void.py`` checks each); sizes and checksums are those of the
+files just written. Nothing is typed in. The description is deterministic: blank
+nodes are labelled by position and the release time is the store's build time, or
+``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention), so equal inputs
+give an identical file.
 """
 
 from __future__ import annotations
@@ -20,11 +22,10 @@ import pyoxigraph as ox
 
 from kg import formats, namespaces
 from kg.config import Settings
-from kg.queries import BUILTIN_DIR, StoredQuery, builtin_query
 from kg.release.files import DATASET, ONTOLOGY, SHAPES, WrittenFile
+from kg.release.parts import Release
 from kg.release.writers import PrefixMap, TurtleWriter, statements, subjects
 from kg.store.builds import BuildInfo
-from kg.store.embedded import run_query
 
 SPDX = "http://spdx.org/rdf/terms#"
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -37,7 +38,7 @@ class LinkTarget:
     dataset: str  # the IRI the linksets name as void:objectsTarget
 
 
-# Titles of the datasets void-linksets.rq looks for, by their URI space.
+# Titles of the datasets the linksets point to (``kg.release.parts.LINK_TARGETS``), by URI space.
 LINK_TARGETS = {
     _NS["wd"]: LinkTarget("Wikidata", "https://www.wikidata.org/"),
     _NS["dbr"]: LinkTarget("DBpedia", "https://dbpedia.org/"),
@@ -52,10 +53,6 @@ def description_iri(base_iri: str) -> str:
     return f"{base_iri}.well-known/void"
 
 
-def void_queries() -> dict[str, StoredQuery]:
-    return {path.stem: builtin_query(path.stem) for path in sorted(BUILTIN_DIR.glob("void-*.rq"))}
-
-
 def release_time(info: BuildInfo) -> str:
     """When this release was made: ``SOURCE_DATE_EPOCH`` if set, else the build time."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -67,10 +64,9 @@ def release_time(info: BuildInfo) -> str:
 class _Description:
     """Collects the triples; helpers keep each statement on one readable line."""
 
-    def __init__(self, settings: Settings, store: ox.Store) -> None:
+    def __init__(self, settings: Settings, release: Release) -> None:
         self.settings = settings
-        self.store = store
-        self.queries = void_queries()
+        self.release = release
         self.triples: list[ox.Triple] = []
         self._blanks: dict[str, int] = {}
 
@@ -87,30 +83,13 @@ class _Description:
             name = f"{self._blanks[kind]:04d}"
         return ox.BlankNode(f"{kind}-{name}")
 
-    def rows(
-        self, name: str, **bindings: ox.NamedNode
-    ) -> list[dict[str, ox.NamedNode | ox.Literal]]:
-        """The solutions of a stored VoID query, run with the project's prefixes."""
-        results = run_query(
-            self.store,
-            self.queries[name].text,
-            bindings=bindings or None,
-            prefixes=namespaces.prefixes(self.settings.base_iri),
-        )
-        names = [v.value for v in results.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in results]
-
-    def count(self, name: str, **bindings: ox.NamedNode) -> int:
-        (row,) = self.rows(name, **bindings)
-        return int(next(v.value for k, v in row.items() if k not in bindings))
-
 
 def describe(
-    settings: Settings, store: ox.Store, info: BuildInfo, files: Sequence[WrittenFile]
+    settings: Settings, release: Release, info: BuildInfo, files: Sequence[WrittenFile]
 ) -> list[ox.Triple]:
-    """The VoID/DCAT description of the dataset in ``store`` and of the dump ``files``."""
+    """The VoID/DCAT description of the dataset ``release`` dumped and of the dump ``files``."""
     base = settings.base_iri
-    d = _Description(settings, store)
+    d = _Description(settings, release)
     dataset = ox.NamedNode(dataset_iri(base))
     document = ox.NamedNode(description_iri(base))
     d.add(document, "rdf:type", _iri("void", "DatasetDescription"))
@@ -131,25 +110,33 @@ def describe(
     return d.triples
 
 
+EXAMPLES = 5
+"""Shared entities named as void:exampleResource: one per class, the first classes."""
+
+
 def _statistics(d: _Description, dataset: ox.NamedNode, base: str) -> None:
-    """The counts, the partitions, the examples and the vocabularies, all from queries."""
-    for prop in ("triples", "entities", "distinctSubjects", "distinctObjects", "classes",
-                 "properties"):  # fmt: skip
-        query = "void-" + "".join(f"-{c.lower()}" if c.isupper() else c for c in prop)
-        d.add(dataset, f"void:{prop}", _integer(d.count(query)))
+    """The counts, the partitions, the examples and the vocabularies of the union."""
+    stats = d.release.stats
+    counts = {"triples": stats.triples, "entities": stats.entities,
+              "distinctSubjects": stats.subjects, "distinctObjects": d.release.distinct_objects,
+              "classes": len(stats.classes), "properties": len(stats.properties)}  # fmt: skip
+    for prop, value in counts.items():
+        d.add(dataset, f"void:{prop}", _integer(value))
     d.add(dataset, "void:uriSpace", namespaces.prefixes(base)["kgid"])
     d.add(dataset, "void:sparqlEndpoint", ox.NamedNode(f"{base}sparql"))
-    entities = ox.NamedNode(namespaces.entities_graph(base))
-    for row in d.rows("void-example-resources", graph=entities):
-        d.add(dataset, "void:exampleResource", row["resource"])
+    entities = d.release.part(namespaces.entities_graph(base))
+    examples = sorted(entities.stats.examples.items()) if entities else []
+    for _, resource in examples[:EXAMPLES]:
+        d.add(dataset, "void:exampleResource", ox.NamedNode(resource))
     vocabularies: set[str] = set()
-    for kind, term, count in (("class", "class", "entities"), ("property", "property", "triples")):
-        for row in d.rows(f"void-{kind}-partition"):
+    for kind, count, partitions in (("class", "entities", stats.classes),
+                                    ("property", "triples", stats.properties)):  # fmt: skip
+        for iri, number in sorted(partitions.items()):
             partition = d.blank(kind)
             d.add(dataset, f"void:{kind}Partition", partition)
-            d.add(partition, f"void:{term}", row[term])
-            d.add(partition, f"void:{count}", _integer(int(row[count].value)))
-            vocabularies.add(_namespace(row[term], base))
+            d.add(partition, f"void:{kind}", ox.NamedNode(iri))
+            d.add(partition, f"void:{count}", _integer(number))
+            vocabularies.add(_namespace(iri, base))
     d.add(dataset, "void:vocabulary", *(ox.NamedNode(v) for v in sorted(vocabularies)))
 
 
@@ -166,8 +153,7 @@ def _subsets(
         d.add(subset, "rdf:type", _iri("void", "Dataset"), _iri("dcat", "Dataset"))
         d.add(subset, "dcterms:title", title)
         d.add(subset, "dcterms:isPartOf", dataset)
-        rows = d.rows("void-graph-triples", graph=ox.NamedNode(graph))
-        d.add(subset, "void:triples", _integer(int(rows[0]["triples"].value) if rows else 0))
+        d.add(subset, "void:triples", _integer(d.release.graph_triples(graph)))
         _distributions(d, subset, [f for f in files if f.spec.part == part], base)
 
 
@@ -196,8 +182,8 @@ def _about(d: _Description, dataset: ox.NamedNode, settings: Settings, info: Bui
 def _linksets(d: _Description, dataset: ox.NamedNode) -> None:
     """One void:Linkset per target dataset and link predicate."""
     described: set[str] = set()
-    for row in d.rows("void-linksets"):
-        space = row["target"].value
+    for pair, triples in sorted(d.release.stats.links.items()):
+        space, predicate = pair.split(" ")
         target = LINK_TARGETS.get(space, LinkTarget(space, space))
         target_node = ox.NamedNode(target.dataset)
         linkset = d.blank("linkset")
@@ -205,8 +191,8 @@ def _linksets(d: _Description, dataset: ox.NamedNode) -> None:
         d.add(linkset, "rdf:type", _iri("void", "Linkset"))
         d.add(linkset, "void:subjectsTarget", dataset)
         d.add(linkset, "void:objectsTarget", target_node)
-        d.add(linkset, "void:linkPredicate", row["predicate"])
-        d.add(linkset, "void:triples", _integer(int(row["triples"].value)))
+        d.add(linkset, "void:linkPredicate", ox.NamedNode(predicate))
+        d.add(linkset, "void:triples", _integer(triples))
         if space not in described:
             described.add(space)
             d.add(target_node, "rdf:type", _iri("void", "Dataset"))
@@ -253,12 +239,12 @@ def void_prefixes(base_iri: str) -> dict[str, str]:
 def write_void(
     path: Path,
     settings: Settings,
-    store: ox.Store,
+    release: Release,
     info: BuildInfo,
     files: Sequence[WrittenFile],
 ) -> None:
     """``void.ttl``: the description in readable Turtle, statements sorted."""
-    triples = describe(settings, store, info, files)
+    triples = describe(settings, release, info, files)
     lines = sorted({f"{triple} .\n".encode() for triple in triples})
     with path.open("w", encoding="utf-8", newline="\n") as out:
         writer = TurtleWriter(out, void_prefixes(settings.base_iri))
@@ -291,9 +277,8 @@ def _iri_or_text(value: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value)
 
 
-def _namespace(term: ox.NamedNode | ox.Literal, base_iri: str) -> str:
+def _namespace(iri: str, base_iri: str) -> str:
     """The vocabulary an IRI belongs to: a declared prefix, else up to its last # or /."""
-    iri = term.value
     found = PrefixMap(namespaces.prefixes(base_iri)).split(iri)
     if found:
         return iri[: len(iri) - len(found[1])]

@@ -106,16 +106,36 @@ class PrefixMap:
         return iri
 
 
+def prefix_lines(prefixes: Mapping[str, str]) -> str:
+    """The ``@prefix`` lines a Turtle or TriG file starts with."""
+    return "".join(f"@prefix {name}: <{namespace}> .\n" for name, namespace in prefixes.items())
+
+
+def prefix_map(prefixes: Mapping[str, str]) -> PrefixMap:
+    """One ``PrefixMap`` per set of prefixes, its caches shared by every writer that uses
+    it: the dumps make a writer per graph, and the same IRIs recur in all of them."""
+    return _prefix_map(tuple(prefixes.items()))
+
+
+@lru_cache(maxsize=8)
+def _prefix_map(items: tuple[tuple[str, str], ...]) -> PrefixMap:
+    return PrefixMap(dict(items))
+
+
 class TurtleWriter:
     """Turtle (or TriG with ``graphs=True``), one subject block at a time."""
 
-    def __init__(self, out: TextIO, prefixes: Mapping[str, str], *, graphs: bool = False) -> None:
+    def __init__(
+        self, out: TextIO, prefixes: Mapping[str, str], *, graphs: bool = False,
+        header: bool = True,
+    ) -> None:  # fmt: skip
+        """``header=False`` leaves out the ``@prefix`` lines: for text to go after them."""
         self.out = out
-        self.names = PrefixMap(prefixes)
+        self.names = prefix_map(prefixes)
         self.graphs = graphs
         self._graph: str | None = None
-        for name, namespace in prefixes.items():
-            out.write(f"@prefix {name}: <{namespace}> .\n")
+        if header:
+            out.write(prefix_lines(prefixes))
 
     def term(self, token: str) -> str:
         """An N-Triples term in Turtle: IRIs (and datatypes) shortened, the rest as is."""
@@ -160,12 +180,14 @@ class JsonLdWriter:
     number or boolean conversion.
     """
 
-    def __init__(self, out: TextIO, context: Mapping[str, Any]) -> None:
+    def __init__(self, out: TextIO, context: Mapping[str, Any], *, head: bool = True) -> None:
+        """``head=False`` writes node objects only, each after a comma: for text that is
+        joined to others (``jsonld_head`` and ``jsonld_tail`` around them)."""
         self.out = out
-        self.names = PrefixMap({k: v for k, v in context.items() if isinstance(v, str)})
-        self._first = True
-        head = json.dumps({"@context": context}, indent=2, ensure_ascii=False)
-        out.write(head[: -len("\n}")] + ',\n  "@graph": [')
+        self.names = prefix_map({k: v for k, v in context.items() if isinstance(v, str)})
+        self._first = head
+        if head:
+            out.write(jsonld_head(context))
 
     def _id(self, token: str) -> str:
         return self.names.compact(token[1:-1]) if token[0] == "<" else token
@@ -193,7 +215,17 @@ class JsonLdWriter:
         self._first = False
 
     def close(self) -> None:
-        self.out.write("\n  ]\n}\n" if not self._first else "]\n}\n")
+        self.out.write(jsonld_tail(empty=self._first))
+
+
+def jsonld_head(context: Mapping[str, Any]) -> str:
+    """A compacted JSON-LD document up to the first node of its ``@graph``."""
+    head = json.dumps({"@context": context}, indent=2, ensure_ascii=False)
+    return head[: -len("\n}")] + ',\n  "@graph": ['
+
+
+def jsonld_tail(*, empty: bool) -> str:
+    return "]\n}\n" if empty else "\n  ]\n}\n"
 
 
 _STRING = json.JSONDecoder(strict=False)

@@ -1,10 +1,11 @@
 """Serving: the HTTP application over a store, for people and machines.
 
-Owns ``create_app`` (``app``) and its routers: the SPARQL 1.1 Protocol (``sparql``,
-with ``service_description``), the Graph Store Protocol's read side (``graph_store``),
-dereferenceable IRIs (``pages``, from ``resources``, ``views``, ``ontology_docs`` and
-``highlights`` for an article's mentions), downloads of the dumps (``downloads``) and
-the reconciliation service (``reconcile``, reading requests in ``reconcile_request``,
+Owns ``create_app`` (``app``) and its routers: the SPARQL 1.1 Protocol (``sparql``, with
+``service_description`` and, for browsers, ``query_page``), the Graph Store Protocol's
+read side (``graph_store``), dereferenceable IRIs (``pages``, from ``resources``,
+``views``, ``ontology_docs``, ``highlights`` for an article's mentions and ``pictures``
+for the data the pages draw), downloads of the dumps (``downloads``) and the
+reconciliation service (``reconcile``, reading requests in ``reconcile_request``,
 ranking ``reconcile_candidates``); the HTTP limits (``httpbody``, ``urllimit``,
 ``ratelimit``); the response cache (``cache``); the short way through the app for
 queries (``fastlane``); the templates and static assets.

@@ -13,23 +13,21 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kg import __version__, formats
+from kg import __version__
 from kg.config import Settings
 from kg.errors import KgError, MethodNotAllowed, NotFound, UsageError, retry_after
-from kg.namespaces import prefixes
-from kg.project.directory import load_project
-from kg.queries import load_queries
 from kg.serve.cache import ResponseCache
 from kg.serve.downloads import downloads_router
 from kg.serve.fastlane import FastLane, Handler
 from kg.serve.graph_store import graph_store_router
 from kg.serve.pages import pages_router
+from kg.serve.query_page import query_page
 from kg.serve.ratelimit import RateLimit
 from kg.serve.reconcile import reconcile_router
 from kg.serve.sparql import sparql_router
@@ -120,30 +118,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         health["cache"] = cache.stats()
         return health
 
-    def query_page(request: Request) -> HTMLResponse:
-        examples = [
-            {"name": q.name, "title": q.title, "description": q.description, "text": q.text}
-            for q in load_queries(load_project(settings).example_query_files)
-        ]
-        context = {
-            "root": request.scope.get("root_path", ""),
-            "title": settings.title,
-            "prefixes": prefixes(settings.base_iri),
-            "examples": examples,
-            "formats": [f for f in formats.FORMATS if (f.rdf or f.results) and not f.quads],
-            "limits": {
-                "timeout": settings.query_timeout,
-                "max_rows": settings.max_rows,
-            },
-        }
-        response = templates.TemplateResponse(request, "query.html", context)
-        response.headers["Vary"] = "Accept"
-        return response
-
     lanes: dict[tuple[str, str], Handler] = {}
-    app.include_router(
-        sparql_router(settings, store, pool, cache, render_page=query_page, lanes=lanes)
-    )
+    page = query_page(templates, settings)
+    app.include_router(sparql_router(settings, store, pool, cache, render_page=page, lanes=lanes))
     app.include_router(graph_store_router(settings, store, pool, cache))
     app.include_router(downloads_router(settings))
     app.include_router(reconcile_router(settings, store))

@@ -32,6 +32,7 @@ from kg.queries import load_queries
 from kg.serve.cache import ResponseCache
 from kg.serve.highlights import Mark, pieces
 from kg.serve.ontology_docs import ontology_doc, shapes_doc
+from kg.serve.pictures import article_statements, landing_pictures, picture
 from kg.serve.resources import Description, describe, exists, run
 from kg.serve.views import Labels, Links, evidence, property_groups, same_as, schema_org, vocabulary
 from kg.store import Store
@@ -73,6 +74,7 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
             "examples": examples,
             "ontology": links.href(ontology_graph(settings.base_iri)),
             "shapes": links.href(shapes_graph(settings.base_iri)),
+            "pictures": landing_pictures(store, settings.base_iri),
         })  # fmt: skip
 
     @router.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
@@ -146,7 +148,8 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
 
 
 def _article(store: Store, node: ox.NamedNode, settings: Settings) -> dict:
-    """The annotated reading view: sentences with the facts drawn from them, and a timeline."""
+    """The annotated reading view: sentences with the facts drawn from them, who said what
+    about whom, and a timeline (the last two also as pictures)."""
     links = Links(settings.base_iri)
     facts: dict[str, list[tuple[str, str, str]]] = {}
     for row in run(store, "sentence-facts", settings.base_iri, article=node):
@@ -172,20 +175,20 @@ def _article(store: Store, node: ox.NamedNode, settings: Settings) -> dict:
             "mentions": len(own), "facts": facts.get(r["sentence"].value, []),
             "href": links.href(r["sentence"].value),
         })  # fmt: skip
+    dated = picture("timeline", run(store, "article-timeline", settings.base_iri, article=node))
     timeline = []
-    for row in run(store, "article-timeline", settings.base_iri, article=node):
-        value = row["value"] or row["notBefore"] or row["notAfter"]
+    for row in dated.rows:
         timeline.append({
-            "date": value.value if value else "",
-            "range": (row["notBefore"].value if row["notBefore"] else "",
-                      row["notAfter"].value if row["notAfter"] else ""),
-            "precision": row["precisionLabel"].value if row["precisionLabel"] else "",
-            "basis": row["basisLabel"].value if row["basisLabel"] else "",
-            "label": row["label"].value if row["label"] else row["item"].value,
-            "kind": row["typeLabel"].value if row["typeLabel"] else "",
-            "href": links.href(row["item"].value),
+            "date": row.get("value") or row.get("notBefore") or row.get("notAfter") or "",
+            "range": (row.get("notBefore", ""), row.get("notAfter", "")),
+            "precision": row.get("precisionLabel", ""),
+            "basis": row.get("basisLabel", ""),
+            "label": row.get("label") or row["item"],
+            "kind": row.get("typeLabel", ""),
+            "href": links.href(row["item"]),
         })  # fmt: skip
-    return {"sentences": sentences, "timeline": timeline}
+    return {"sentences": sentences, "timeline": timeline, "timeline_picture": dated,
+            "statements": article_statements(store, node, settings.base_iri)}  # fmt: skip
 
 
 def _rdf(store: Store, iri: str, fmt: formats.Format, settings: Settings) -> Response:

@@ -3,7 +3,8 @@
 - ``GET /sparql?query=``, ``POST`` form-encoded, ``POST application/sparql-query``;
   ``default-graph-uri`` / ``named-graph-uri`` select the dataset.
 - Without a query, ``GET /sparql`` answers the Service Description to RDF clients
-  and the query page to browsers.
+  and the query page to browsers; with one, a browser opening the URL (a permalink)
+  gets the page, which runs it, and every other client the results.
 - The default graph is the union of all named graphs; ``GRAPH`` reaches each.
 - Read-only: updates are refused, and ``SERVICE`` only reaches allowlisted endpoints.
 - Queries run in worker processes (``kg.store.pool``) under a deadline that kills them, or,
@@ -22,7 +23,13 @@ from starlette.datastructures import URL
 
 from kg import formats
 from kg.config import Settings
-from kg.errors import QueryRefused, QuerySyntaxError, UnsupportedMediaType, UsageError
+from kg.errors import (
+    NotAcceptable,
+    QueryRefused,
+    QuerySyntaxError,
+    UnsupportedMediaType,
+    UsageError,
+)
 from kg.namespaces import is_iri
 from kg.querytext import inspect_query
 from kg.serve.cache import ResponseCache, answer_is_fixed
@@ -40,6 +47,9 @@ SPARQL_UPDATE = "application/sparql-update"
 MAX_NESTING = 200  # brackets and unary chains; pyoxigraph's parser recurses and crashes
 DESCRIPTION_FORMATS = (*(f for f in formats.offered(formats.RDF) if not f.quads),
                        formats.BY_NAME["html"])  # fmt: skip
+ANSWER_OR_PAGE = (*formats.offered(formats.RESULTS), *formats.offered(formats.RDF),
+                  formats.BY_NAME["html"])  # fmt: skip
+PAGE_VARY = "Accept, Sec-Fetch-Dest, Upgrade-Insecure-Requests"
 
 
 def sparql_router(settings: Settings, store: Store, pool: QueryRunner, cache: ResponseCache, *,
@@ -50,10 +60,15 @@ def sparql_router(settings: Settings, store: Store, pool: QueryRunner, cache: Re
 
     @router.api_route("/sparql", methods=["GET", "HEAD"], response_model=None)
     async def query_get(request: Request) -> Response:
-        """SPARQL 1.1 Protocol query via GET; without a query, the description or the page."""
+        """SPARQL 1.1 Protocol query via GET; without a query, the description or the page;
+        for a browser opening a query (a permalink), the page, which runs it."""
         params = query_params(request)
         if "query" not in params and "update" not in params:
             return describe(request, params)
+        if "update" not in params and wants_page(request, params):
+            page = render_page(request)
+            page.headers["Vary"] = PAGE_VARY
+            return page
         return await answer(request, params)
 
     lanes[("GET", "/sparql")] = lanes[("HEAD", "/sparql")] = query_get
@@ -154,6 +169,29 @@ async def run_watched(request: Request, pool: QueryRunner, job: Job, deadline: f
         return await pool.answer(job, deadline=deadline, disconnected=request.is_disconnected)
     except ClientGone:
         return b""
+
+
+def wants_page(request: Request, params: dict[str, list[str]]) -> bool:
+    """Whether a GET with a query is a browser opening it (a link, the address bar), to be
+    answered with the query page, which runs it; ``format=html`` asks for the page too.
+
+    Accept alone cannot tell: a client may put ``text/html`` first and still want results
+    from ``*/*``. A browser navigating says so in its fetch metadata (``Sec-Fetch-Dest:
+    document``) or, over plain HTTP to another host, where browsers send no ``Sec-Fetch-*``,
+    with ``Upgrade-Insecure-Requests: 1``; ``fetch()`` calls (YASGUI's) send neither."""
+    named = formats.from_parameters(_named_formats(params), ANSWER_OR_PAGE)
+    if named is not None:
+        return named.kind == formats.PAGE
+    headers = request.headers
+    destination = headers.get("sec-fetch-dest")
+    navigating = (destination == "document" if destination
+                  else headers.get("upgrade-insecure-requests") == "1")  # fmt: skip
+    if not navigating:
+        return False
+    try:  # the page only when HTML ranks above every answer (ties go to the answer)
+        return formats.negotiate(headers.get("accept"), ANSWER_OR_PAGE).kind == formats.PAGE
+    except NotAcceptable:
+        return False
 
 
 def _single_query(params: dict[str, list[str]]) -> str:

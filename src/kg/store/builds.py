@@ -91,6 +91,19 @@ class BuildInfo:
         return str(self.data.get("version", ""))
 
 
+SOURCES_FILE = "sources.json"
+"""In a build: each named graph's content key of its sources (what the dumps keep by)."""
+
+
+def source_keys(info: BuildInfo) -> dict[str, str]:
+    """The graphs' source keys a build recorded; empty when it recorded none."""
+    try:
+        data = json.loads((info.path / SOURCES_FILE).read_text(encoding="utf-8"))  # type: ignore[operator]
+    except (OSError, TypeError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
 def link_text(link: Path) -> str | None:
     """Where the store link points, as written (None: not a symbolic link)."""
     try:
