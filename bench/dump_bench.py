@@ -164,7 +164,7 @@ def run_kg(project: Path, *, kept: bool = False) -> None:
     if not kept:
         shutil.rmtree(kg.release.dumps.parts_directory(settings), ignore_errors=True)
     kg.release.dumps._write_data = _phase("data dumps", kg.release.dumps._write_data)
-    kg.release.void.write_void = _phase("VoID/DCAT", kg.release.void.write_void)
+    kg.release.dumps.write_void = _phase("VoID/DCAT", kg.release.void.write_void)
     kg.release.dumps.write_dumps(settings)
 
 

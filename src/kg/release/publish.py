@@ -37,6 +37,7 @@ from tqdm import tqdm
 from kg import formats
 from kg.config import Settings
 from kg.errors import RemoteStoreError, UsageError
+from kg.release.parts import graph_lines
 from kg.setting_values import is_url
 from kg.store.builds import local_store
 from kg.store.embedded import EmbeddedStore
@@ -62,22 +63,11 @@ class LocalGraph:
 
 
 def canonical_graph(store: ox.Store, iri: str) -> LocalGraph:
-    """The graph's statements as sorted N-Triples lines, blank nodes labelled by RDFC-1.0.
-
-    Only the statements with blank nodes take part in the canonicalization (as in
-    ``kg.release.dumps``), and only this graph's: a change elsewhere never relabels it.
-    """
-    lines, with_blanks, blank = [], ox.Dataset(), ox.BlankNode
-    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)):
-        if type(quad.subject) is blank or type(quad.object) is blank:
-            with_blanks.add(quad)
-        else:
-            lines.append(f"{quad.triple} .\n")
-    if len(with_blanks):
-        with_blanks.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        lines += [f"{quad.triple} .\n" for quad in with_blanks]
-    lines.sort()
-    return LocalGraph(iri, "".join(lines).encode(), len(lines))
+    """The graph's statements as the dumps write them (``kg.release.parts.graph_lines``):
+    sorted N-Triples, blank nodes labelled by RDFC-1.0 within this graph only, so a
+    change elsewhere never changes its hash."""
+    lines = graph_lines(store, ox.NamedNode(iri))
+    return LocalGraph(iri, b"".join(lines), len(lines))
 
 
 class GraphWriter(Protocol):
