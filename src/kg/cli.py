@@ -121,12 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Parse, validate and load the project into a new store, then swap.",
         (*DATA, "build", "links"),
     )
-    build.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="show a progress bar (default: on a terminal, for many articles)",
-    )
+    progress = "show a progress bar (default: on a terminal, for many articles)"
+    build.add_argument("--progress", action=argparse.BooleanOptionalAction, help=progress)
 
     validate = command(
         "validate",
@@ -190,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
 
     command("dump", "Write dumps, SHA256SUMS and the VoID/DCAT description of the store to dist/.")
+    changes = command("changes", "Print the releases, newest first, with their patches.", ())
+    changes.add_argument("--since", metavar="VERSION", help="only the releases after it")
+    changes.add_argument("--format", choices=("text", "json"), default="text",
+                         help="text, or json: ActivityStreams 2.0, as /changes")  # fmt: skip
 
     links = command(
         "links", "Check the links to Wikidata and DBpedia and report coverage.", (*DATA, "links")
@@ -216,12 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument(
         "--to", required=True, metavar="URL", help="the server's SPARQL query endpoint"
     )
-    publish.add_argument(
-        "--progress",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="show a progress bar (default: on a terminal)",
-    )
+    publish.add_argument("--progress", action=argparse.BooleanOptionalAction,
+                         help="show a progress bar (default: on a terminal)")  # fmt: skip
 
     command(
         "serve",
@@ -277,6 +273,16 @@ def _cmd_dump(settings: Settings, args: argparse.Namespace) -> int:
     from kg.release.dumps import write_dumps
 
     print(write_dumps(settings).summary())
+    return EXIT_OK
+
+
+def _cmd_changes(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.release.dumps import releases_directory
+    from kg.release.history import History, as_activities, as_text
+
+    releases = History(releases_directory(settings)).since(args.since)
+    feed = as_activities(releases, base=f"{settings.base_iri}changes", size=len(releases) or 1)
+    print(as_text(releases) if args.format == "text" else json.dumps(feed, indent=2))
     return EXIT_OK
 
 

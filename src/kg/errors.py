@@ -8,6 +8,7 @@
     │   ├── QueryRefused         exit 2, HTTP 403  an update, or SERVICE outside the allowlist
     │   ├── NotAcceptable                 HTTP 406  no offered format is acceptable
     │   ├── NotFound                      HTTP 404  no resource at this IRI or path
+    │   │   └── Gone                      HTTP 410  an IRI a release removed (its tombstone)
     │   ├── ContentTooLarge               HTTP 413  a request body over max_body
     │   ├── UriTooLong                    HTTP 414  a request URL over max_url
     │   └── UnsupportedMediaType          HTTP 415  a POST body of a type we do not read
@@ -235,6 +236,13 @@ class NotFound(UsageError):
 
     code = "not-found"
     http_status = 404
+
+
+class Gone(NotFound):
+    """An IRI a release removed (HTTP 410): the message says what it was and when it went."""
+
+    code = "gone"
+    http_status = 410
 
 
 class MethodNotAllowed(UsageError):

@@ -24,6 +24,11 @@ SOURCES = ("kg.toml", "ontology", "shapes", "sparql", "data")
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seed project with a second story (a copy of the seed's), released once."""
+    return two_stories(tmp_path, monkeypatch)
+
+
+def two_stories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741737600")
     root = seed_project(tmp_path / "project")
     copy_article(root, SEED, "second-story")

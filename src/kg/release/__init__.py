@@ -3,7 +3,8 @@
 Owns the dumps in ``dist/`` with their checksums (``dumps``), the VoID/DCAT description
 (``void``), the table of those files that both read and ``/dumps/`` serves
 (``files``), each graph's kept share of every file (``parts``, with ``union_index`` for
-what crosses graphs), the streaming Turtle, TriG and JSON-LD writers (``writers``), and
+what crosses graphs), the releases and their RDF Patches (``history``), the streaming
+Turtle, TriG and JSON-LD writers (``writers``), and
 ``kg publish`` into a SPARQL server (``publish``).
 
 May import: ``kg.store`` (it reads the built store) and the shared leaves. Never the

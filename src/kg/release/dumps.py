@@ -22,8 +22,12 @@ Bounded memory: one graph's statements at a time, never the dataset's.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import shutil
 import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import groupby
@@ -46,6 +50,7 @@ from kg.release.files import (
     WrittenFile,
     describe_file,
 )
+from kg.release.history import HISTORY_FILE, GraphChange, History
 from kg.release.parts import (
     Blobs,
     Part,
@@ -59,7 +64,7 @@ from kg.release.parts import (
     statistics,
 )
 from kg.release.union_index import UnionIndex, parts_database
-from kg.release.void import write_void
+from kg.release.void import release_time, write_void
 from kg.release.writers import jsonld_head, jsonld_tail, prefix_lines
 from kg.store.builds import (
     discard_build,
@@ -70,13 +75,45 @@ from kg.store.builds import (
 )
 from kg.store.embedded import EmbeddedStore
 
-PARTS_SUFFIX = ".parts"
+PARTS_SUFFIX, RELEASES_SUFFIX = ".parts", ".releases"
+RELEASES_DIR = "releases"
+"""In ``dist/``: the release history and every patch (``kg.release.history``)."""
 
 
 def parts_directory(settings: Settings) -> Path:
     """Where the parts are kept: beside the local store (``.kg/store.parts``)."""
     link = local_store(settings)
     return link.with_name(link.name + PARTS_SUFFIX)
+
+
+def releases_directory(settings: Settings) -> Path:
+    """Where the release history is kept: beside the store (``.kg/store.releases``),
+    apart from the parts, which may be thrown away; the history may not."""
+    link = local_store(settings)
+    return link.with_name(link.name + RELEASES_SUFFIX)
+
+
+def publish_releases(history: History, out: Path) -> None:
+    """The history and its patches in ``out/releases/`` (hard links where the disk allows),
+    with their own ``SHA256SUMS``: the dataset's files stay the same bytes whatever the
+    history (a build from nothing has none), the releases are checked apart."""
+    target = out / RELEASES_DIR
+    target.mkdir()
+    listed = []
+    for release in history.releases:
+        path = history.patch_path(release)
+        if path is None:
+            continue
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copyfile(path, target / path.name)
+        listed.append((path.name, release.patch_sha256))
+    body = (history.directory / HISTORY_FILE).read_bytes() if history.releases else b"[]"
+    (target / HISTORY_FILE).write_bytes(body)
+    listed.append((HISTORY_FILE, hashlib.sha256(body).hexdigest()))
+    sums = "".join(f"{sha}  {name}\n" for name, sha in sorted(listed))
+    (target / CHECKSUMS_FILE).write_text(sums, encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +145,21 @@ def write_dumps(settings: Settings, store: EmbeddedStore | None = None) -> DumpR
     build_dir = new_build_dir(settings.dist)
     try:
         keys = source_keys(info)
-        release = _write_data(database, build_dir, settings, keys, parts_directory(settings))
+        history = History(releases_directory(settings))
+
+        def record(data: Release, changes: Iterator[GraphChange] | None, kept: str | None) -> None:
+            """A new release when the dataset changed; its patch when the kept parts are
+            the last release's (else the patch cannot be made: there is none)."""
+            last = history.last
+            if last is not None and last.version == info.version:
+                return
+            history.record(version=info.version, time=release_time(info),
+                           triples=data.stats.triples, graphs=len(data.parts),
+                           changes=changes if last and kept == last.version else None)  # fmt: skip
+
+        release = _write_data(database, build_dir, settings, keys, parts_directory(settings),
+                              info.version, record)  # fmt: skip
+        publish_releases(history, build_dir)
         context = {"@context": namespaces.prefixes(settings.base_iri)}
         (build_dir / CONTEXT_FILE).write_text(json.dumps(context, indent=2) + "\n", "utf-8")
         written = [describe_file(build_dir, f) for f in DUMP_FILES if f.part != SUPPORT]
@@ -139,9 +190,15 @@ def _name(written: WrittenFile) -> str:
     return written.spec.name
 
 
+OnRelease = Callable[[Release, Iterator[GraphChange] | None, str | None], None]
+"""Called with the release's counts, its changes (None when the kept parts are not a
+release's) and the version of the release the kept parts make."""
+
+
 def _write_data(
-    store: ox.Store, out: Path, settings: Settings, keys: dict[str, str], parts_dir: Path
-) -> Release:
+    store: ox.Store, out: Path, settings: Settings, keys: dict[str, str], parts_dir: Path,
+    version: str, record: OnRelease,
+) -> Release:  # fmt: skip
     """The data dumps, assembled from every graph's part (``kg.release.parts``)."""
     names = namespaces.prefixes(settings.base_iri)
     space = names["kgid"]
@@ -164,7 +221,8 @@ def _write_data(
         release = Release(parts, made, index.distinct_objects())
         release.stats = _write_files(out, kept, parts, names, index.shared_subjects(),
                                      settings.base_iri)  # fmt: skip
-        kept.keep(parts)
+        record(release, _changes(kept, parts) if kept.version else None, kept.version)
+        kept.keep(parts, version)
     return release
 
 
@@ -217,6 +275,18 @@ def _write_files(
         if not (out / f"{name}.ttl").exists():
             (out / f"{name}.ttl").write_text(prefix_lines(names), encoding="utf-8")
     return stats
+
+
+def _changes(kept: PartStore, parts: list[Part]) -> Iterator[GraphChange]:
+    """Every graph whose part differs from the kept one, with both sets of lines, one
+    graph at a time (read before the kept parts are forgotten): the patch's matter."""
+    before = {graph: part.key for graph, part in kept.kept.items()}
+    after = {part.graph: part.key for part in parts}
+    for graph in sorted(before.keys() | after.keys(), key=lambda g: g.encode()):
+        old, new = before.get(graph), after.get(graph)
+        if old != new:
+            yield GraphChange(graph, kept.read(old)["nt"] if old else b"",
+                              kept.read(new)["nt"] if new else b"")  # fmt: skip
 
 
 def _with_shared(

@@ -226,6 +226,8 @@ class PartStore:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
+        row = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+        self.version: str | None = row[0] if row else None  # the release these parts make
         self.kept = {
             graph: Part(graph, key, Stats.from_json(json.loads(stats)))
             for graph, key, stats in db.execute("SELECT graph, key, stats FROM current")
@@ -261,8 +263,10 @@ class PartStore:
         self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (key, data))
         return Part(graph, key, statistics(groups, uri_space))
 
-    def keep(self, parts: Iterable[Part]) -> None:
-        """Record ``parts`` as the current ones and forget every other part."""
+    def keep(self, parts: Iterable[Part], version: str) -> None:
+        """Record ``parts`` as the current ones, those of release ``version``, and forget
+        every other part."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
         self.db.execute("DELETE FROM current")
         self.db.executemany("INSERT INTO current VALUES (?, ?, ?)",
                             ((p.graph, p.key, json.dumps(p.stats.to_json(), sort_keys=True))

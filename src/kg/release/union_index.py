@@ -22,6 +22,7 @@ from kg.release.parts import Part, PartStore
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, data BLOB);
 CREATE TABLE IF NOT EXISTS current (graph TEXT PRIMARY KEY, key TEXT, stats TEXT);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS counted (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS subjects (term BLOB, key TEXT, PRIMARY KEY (term, key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS subjects_by_key ON subjects (key);

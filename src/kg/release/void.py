@@ -124,6 +124,7 @@ def _statistics(d: _Description, dataset: ox.NamedNode, base: str) -> None:
         d.add(dataset, f"void:{prop}", _integer(value))
     d.add(dataset, "void:uriSpace", namespaces.prefixes(base)["kgid"])
     d.add(dataset, "void:sparqlEndpoint", ox.NamedNode(f"{base}sparql"))
+    d.add(dataset, "rdfs:seeAlso", ox.NamedNode(f"{base}changes"))  # the releases, in DCAT
     entities = d.release.part(namespaces.entities_graph(base))
     examples = sorted(entities.stats.examples.items()) if entities else []
     for _, resource in examples[:EXAMPLES]:

@@ -23,6 +23,7 @@ from kg import __version__
 from kg.config import Settings
 from kg.errors import KgError, MethodNotAllowed, NotFound, UsageError, retry_after
 from kg.serve.cache import ResponseCache
+from kg.serve.changes import changes_router
 from kg.serve.downloads import downloads_router
 from kg.serve.fastlane import FastLane, Handler
 from kg.serve.graph_store import graph_store_router
@@ -123,6 +124,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(sparql_router(settings, store, pool, cache, render_page=page, lanes=lanes))
     app.include_router(graph_store_router(settings, store, pool, cache))
     app.include_router(downloads_router(settings))
+    app.include_router(changes_router(settings))
     app.include_router(reconcile_router(settings, store))
     app.include_router(
         pages_router(settings, store, templates, cache)

@@ -30,6 +30,7 @@ from kg.namespaces import is_iri, ontology_graph, prefixes, shapes_graph
 from kg.project.directory import load_project
 from kg.queries import load_queries
 from kg.serve.cache import ResponseCache
+from kg.serve.changes import missing
 from kg.serve.highlights import Mark, pieces
 from kg.serve.ontology_docs import ontology_doc, shapes_doc
 from kg.serve.pictures import article_statements, landing_pictures, picture
@@ -90,10 +91,10 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
         twin = TWINS.get(f".{extension}") if dot and "/" not in extension else None
         iri = settings.base_iri + (stem if twin else local)
         if not _is_iri_path(local) or not is_iri(iri):
-            raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
+            raise missing(settings, iri)
         if twin is None:
             if not await run_in_threadpool(exists, store, iri, settings.base_iri):
-                raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
+                raise missing(settings, iri)
             fmt = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
             target = f"{full_path}.{fmt.extension}"
             return Response(
@@ -215,7 +216,7 @@ def _check_exists(store: Store, iri: str, settings: Settings, description: Descr
     if description.triples or description.incoming_total:
         return
     if not exists(store, iri, settings.base_iri):
-        raise NotFound(f"nothing in this dataset has the IRI <{iri}>")
+        raise missing(settings, iri)
 
 
 def _incoming_query(iri: str) -> str:
