@@ -52,10 +52,10 @@ from kg.release.files import (
 )
 from kg.release.history import HISTORY_FILE, GraphChange, History
 from kg.release.parts import (
+    Assembled,
     Blobs,
     Part,
     PartStore,
-    Release,
     Stats,
     graph_lines,
     grouped,
@@ -147,7 +147,9 @@ def write_dumps(settings: Settings, store: EmbeddedStore | None = None) -> DumpR
         keys = source_keys(info)
         history = History(releases_directory(settings))
 
-        def record(data: Release, changes: Iterator[GraphChange] | None, kept: str | None) -> None:
+        def record(
+            data: Assembled, changes: Iterator[GraphChange] | None, kept: str | None
+        ) -> None:
             """A new release when the dataset changed; its patch when the kept parts are
             the last release's (else the patch cannot be made: there is none)."""
             last = history.last
@@ -190,7 +192,7 @@ def _name(written: WrittenFile) -> str:
     return written.spec.name
 
 
-OnRelease = Callable[[Release, Iterator[GraphChange] | None, str | None], None]
+OnRelease = Callable[[Assembled, Iterator[GraphChange] | None, str | None], None]
 """Called with the release's counts, its changes (None when the kept parts are not a
 release's) and the version of the release the kept parts make."""
 
@@ -198,7 +200,7 @@ release's) and the version of the release the kept parts make."""
 def _write_data(
     store: ox.Store, out: Path, settings: Settings, keys: dict[str, str], parts_dir: Path,
     version: str, record: OnRelease,
-) -> Release:  # fmt: skip
+) -> Assembled:  # fmt: skip
     """The data dumps, assembled from every graph's part (``kg.release.parts``)."""
     names = namespaces.prefixes(settings.base_iri)
     space = names["kgid"]
@@ -218,7 +220,7 @@ def _write_data(
             parts.append(part)
         index = UnionIndex(db)
         index.sync(parts, kept)
-        release = Release(parts, made, index.distinct_objects())
+        release = Assembled(parts, made, index.distinct_objects())
         release.stats = _write_files(out, kept, parts, names, index.shared_subjects(),
                                      settings.base_iri)  # fmt: skip
         record(release, _changes(kept, parts) if kept.version else None, kept.version)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +25,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+from kg.store.builds import write_atomically
 
 HISTORY_FILE = "releases.json"
 PATCH_SUFFIX = ".rdfp"
@@ -102,7 +103,7 @@ class History:
             release = self._with_patch(release, last, changes)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.releases.append(release)
-        _write(self.directory / HISTORY_FILE,
+        write_atomically(self.directory / HISTORY_FILE,
                json.dumps([asdict(r) for r in self.releases], indent=1).encode())  # fmt: skip
         return release
 
@@ -127,7 +128,7 @@ class History:
                 f"H prev <{release_iri(last.version)}> .\nTX .\n").encode()  # fmt: skip
         body = head + b"".join(deletions) + b"".join(additions) + b"TC .\n"
         self.directory.mkdir(parents=True, exist_ok=True)
-        _write(self.directory / name, body)
+        write_atomically(self.directory / name, body)
         return Release(
             release.number,
             release.version,
@@ -197,12 +198,6 @@ def nquads_order(line: bytes) -> tuple[bytes, bytes]:
     is the last term (an IRI holds no space; kg puts no statement in the default graph)."""
     body, _, graph = line[: -len(b" .\n")].rpartition(b" ")
     return graph, body
-
-
-def _write(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
 
 
 def as_text(releases: list[Release]) -> str:

@@ -290,9 +290,9 @@ PARTS_VERSION = "1"
 
 
 @dataclass
-class Release:
-    """What the data dumps hold: the parts, how many were made afresh, the union's counts
-    (what the VoID description says of them)."""
+class Assembled:
+    """What one dump assembled: the parts, how many were made afresh, the union's counts
+    (what the VoID description says of them). Not a release (``kg.release.history``)."""
 
     parts: list[Part]
     made: int

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from kg import formats, namespaces
 from kg.config import Settings
 from kg.release.files import DATASET, ONTOLOGY, SHAPES, WrittenFile
-from kg.release.parts import Release
+from kg.release.parts import Assembled
 from kg.release.writers import PrefixMap, TurtleWriter, statements, subjects
 from kg.store.builds import BuildInfo
 
@@ -64,7 +64,7 @@ def release_time(info: BuildInfo) -> str:
 class _Description:
     """Collects the triples; helpers keep each statement on one readable line."""
 
-    def __init__(self, settings: Settings, release: Release) -> None:
+    def __init__(self, settings: Settings, release: Assembled) -> None:
         self.settings = settings
         self.release = release
         self.triples: list[ox.Triple] = []
@@ -85,7 +85,7 @@ class _Description:
 
 
 def describe(
-    settings: Settings, release: Release, info: BuildInfo, files: Sequence[WrittenFile]
+    settings: Settings, release: Assembled, info: BuildInfo, files: Sequence[WrittenFile]
 ) -> list[ox.Triple]:
     """The VoID/DCAT description of the dataset ``release`` dumped and of the dump ``files``."""
     base = settings.base_iri
@@ -240,7 +240,7 @@ def void_prefixes(base_iri: str) -> dict[str, str]:
 def write_void(
     path: Path,
     settings: Settings,
-    release: Release,
+    release: Assembled,
     info: BuildInfo,
     files: Sequence[WrittenFile],
 ) -> None:

@@ -51,7 +51,7 @@ def new_build_dir(link: Path) -> Path:
 
 def publish_build(link: Path, build: Path, info: Mapping[str, Any]) -> None:
     """Make ``build`` the current store: write its info, mark it complete, swap the link."""
-    _write_atomically(build / BUILD_INFO, json.dumps(info, indent=2, sort_keys=True) + "\n")
+    write_atomically(build / BUILD_INFO, json.dumps(info, indent=2, sort_keys=True) + "\n")
     (build / COMPLETE_MARKER).touch()
     previous = link.resolve() if link.is_symlink() else None
     temp_link = link.with_name(f".{link.name}.{os.getpid()}.tmp")
@@ -73,9 +73,10 @@ def _remove_stale_builds(link: Path, keep: set[Path | None]) -> None:
             shutil.rmtree(candidate, ignore_errors=True)
 
 
-def _write_atomically(path: Path, content: str) -> None:
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write through a temporary file and a rename: readers see the old file or the new."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(content, encoding="utf-8")
+    temp.write_bytes(content.encode() if isinstance(content, str) else content)
     os.replace(temp, path)
 
 
