@@ -15,8 +15,9 @@ long (running or paused); beyond either the request gets 503 with Retry-After at
 once rather than a place in a queue it could not leave within its deadline.
 
 Memory is watched the same way: a worker whose resident memory passes ``memory_limit_mb``
-is killed (the worker's own address-space limit is only a backstop, set higher,
-since allocators and threads reserve far more address space than they use).
+is killed at once. Polling can miss a fast or a single large allocation, so each
+worker also caps its own address space once its store is open: it may grow by the limit
+less what is already resident (an allocation past it fails, and the worker with it).
 
 At the deadline, when the client has gone or when the worker dies, the worker is
 killed (SIGKILL, which also ends a paused process) and forgotten; idle workers are
@@ -291,7 +292,10 @@ class QueryPool:
                 self._long.leave(worker)
             if healthy:
                 self._give_back(worker)
-            else:  # killing and reaping a process takes a moment: not on the event loop
+            else:  # the signal at once, so its memory stops growing; the reaping, which
+                # takes a moment, off the event loop
+                if not ended:
+                    worker.signal(signal.SIGKILL)
                 end = self._bury if ended else self._discard
                 threading.Thread(target=end, args=(worker,), daemon=True).start()
         if isinstance(reply, bytes):

@@ -23,7 +23,6 @@ import pyoxigraph as ox
 from kg.formats import BY_NAME
 from kg.querytext import syntax_error_message
 
-ADDRESS_SPACE_HEADROOM_MB = 1024  # thread stacks and allocator reservations, not used memory
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 DATABASE_DIR = "oxigraph"  # the same layout as kg.store; kept here to keep imports light
 
@@ -82,10 +81,6 @@ def worker_main(conn: Connection, memory_limit_mb: int) -> None:
     they are."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     _fewer_malloc_arenas()
-    if memory_limit_mb > 0:  # a backstop: the pool watches resident memory against the limit
-        limit = (memory_limit_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     opened: tuple[str, ox.Store] | None = None
     while True:
         try:
@@ -94,7 +89,10 @@ def worker_main(conn: Connection, memory_limit_mb: int) -> None:
             return
         try:
             if opened is None or opened[0] != job.build:
+                opened = None
+                _cap_address_space(None)
                 opened = (job.build, ox.Store.read_only(f"{job.build}/{DATABASE_DIR}"))
+                _cap_address_space(memory_limit_mb or None)
             reply = OK + execute(opened[1], job)
         except SyntaxError as exc:
             reply = reply_error("malformed-query", syntax_error_message(job.query, exc.msg))
@@ -120,6 +118,30 @@ def _engine_error(exc: RuntimeError) -> bytes:
             "functions only (and GeoSPARQL's where the engine has them)",
         )
     return reply_error("query-failed", f"the query failed: {exc}")
+
+
+def _cap_address_space(memory_limit_mb: int | None) -> None:
+    """The backstop behind the pool's watch on resident memory, which polls and so can
+    miss a fast or a single large allocation: once the store is open, the address space
+    may grow only by the limit less what is already resident, so resident memory cannot
+    pass the limit. (Opening a store reserves about a gigabyte for RocksDB's threads that
+    it never touches; a fixed cap would have to allow that gigabyte to every query.)
+    Only the soft limit moves, so it can be raised again before the next store opens."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    soft = hard
+    if memory_limit_mb:
+        size, resident = _address_space_and_resident_bytes()
+        soft = size + max(memory_limit_mb * 2**20 - resident, 0)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space_and_resident_bytes() -> tuple[int, int]:
+    with open("/proc/self/statm", "rb") as statm:
+        size, resident = statm.read().split()[:2]
+    return int(size) * resource.getpagesize(), int(resident) * resource.getpagesize()
 
 
 def _fewer_malloc_arenas() -> None:
