@@ -40,6 +40,7 @@ SHARED = {
     "config",
     "setting_values",
     "errors",
+    "files",
     "formats",
     "namespaces",
     "queries",

@@ -17,9 +17,10 @@ from typing import Any
 from kg import __version__
 from kg.config import SPECS, Settings
 from kg.errors import EXIT_INVALID_DATA, EXIT_OK, KgError, UsageError, ValidationFailed
-from kg.project.scaffold import DEFAULT_PUBLISHER
+from kg.project.retraction import RETRACT_EPILOG
+from kg.project.scaffold import ARTICLE_NEW_EPILOG, DEFAULT_PUBLISHER
 
-ARTICLE = "Start an article: its folder, text and a graph.ttl that builds as it is."
+ARTICLE = "Start an article (its folder, text and a graph.ttl that builds), or retract one."
 
 EPILOG = """\
 settings (flag > KG_* environment variable > kg.toml > default):
@@ -46,20 +47,10 @@ ARTICLE_EPILOG = """\
 a curator's path: `kg article new SLUG --text FILE` writes data/articles/SLUG/ (see
 `kg article new --help`); edit its graph.ttl, which lists the text's sentences as
 comments (# s1: ...); `kg build` validates it and says where anything is wrong.
+`kg article retract SLUG --reason TEXT --date DATE` records a retraction; the next
+`kg build` publishes it (see `kg article retract --help`).
 
 exit codes: 0 ok, 2 usage (nothing is written then)
-"""
-
-ARTICLE_NEW_EPILOG = """\
-graph.ttl holds what the shapes require of a kgo:NewsArticle, with the values that are
-guesses marked PLACEHOLDER (the title is the first sentence); the text's sentences as
-`kg build` numbers them, as comments (# s3: ...), for kgo:evidence art:s3; and one
-example kgo:Statement, commented out, that validates once its "# " marks are removed.
-Nothing is written when the folder exists, the slug is not lower-case-hyphenated, or the
-text is missing, empty or not UTF-8 (exit 2).
-
-example:
-  kg article new us-tariffs-talks --text ~/copy.txt --issued 2025-03-14 && kg build
 """
 
 
@@ -165,11 +156,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     actions = article.add_subparsers(dest="action", metavar="ACTION", required=True)
-    new = actions.add_parser(
-        "new", parents=[_settings_parent(())], help="write data/articles/SLUG/",
-        description="Write data/articles/SLUG/: FILE's text, and a graph.ttl that validates.",
-        epilog=ARTICLE_NEW_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+
+    def action(name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
+        return actions.add_parser(name, parents=[_settings_parent(())], help=summary,
+                                  description=description, epilog=epilog,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+
+    new = action("new", "write data/articles/SLUG/",
+                 "Write data/articles/SLUG/: FILE's text, and a graph.ttl that validates.",
+                 ARTICLE_NEW_EPILOG)  # fmt: skip
     new.add_argument("slug", help="the article's folder name: lower case, digits, hyphens")
     new.add_argument("--text", required=True, metavar="FILE",
                      help="the article's text as published, UTF-8, copied byte for byte "
@@ -184,6 +179,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the article's publisher: an organization data/entities.ttl describes, as an "
         f"IRI or organization:… (default: {DEFAULT_PUBLISHER}, the seed's)",
     )  # fmt: skip
+
+    retract = action("retract", "write data/articles/SLUG/retraction.ttl",
+                     "Record that an article is retracted: data/articles/SLUG/retraction.ttl.",
+                     RETRACT_EPILOG)  # fmt: skip
+    retract.add_argument("slug", help="the article's folder name under data/articles/")
+    retract.add_argument("--reason", required=True, help="why, e.g. the publisher's notice")
+    retract.add_argument("--date", required=True, metavar="DATE", help="when, YYYY-MM-DD")
 
     command("dump", "Write dumps, SHA256SUMS and the VoID/DCAT description of the store to dist/.")
     changes = command("changes", "Print the releases, newest first, with their patches.", ())
@@ -350,7 +352,14 @@ def _cmd_sentences(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_article(settings: Settings, args: argparse.Namespace) -> int:
+    from kg.project.retraction import retract, retraction_date
     from kg.project.scaffold import issued_date, new_article, read_article_text
+
+    if args.action == "retract":
+        path = retract(settings.project, args.slug, reason=args.reason, base_iri=settings.base_iri,
+                       on=retraction_date(args.date))  # fmt: skip
+        print(f"kg: wrote {path}; run `kg build` to publish the retraction")
+        return EXIT_OK
 
     text = sys.stdin.buffer.read() if args.text == "-" else read_article_text(Path(args.text))
     folder = new_article(settings.project, args.slug, text, base_iri=settings.base_iri,
@@ -371,26 +380,17 @@ def _cmd_publish(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from kg.serve.app import create_app
+    from kg.serve.app import create_app, lean_log_records
     from kg.serve.urllimit import bounded_protocol
     from kg.store import open_store
 
     app = create_app(settings, store=open_store(settings))
-    _lean_log_records()
+    lean_log_records()
     print(f"kg: serving {settings.store} at http://{settings.host}:{settings.port}/sparql",
           file=sys.stderr)  # fmt: skip
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
                 http=bounded_protocol(settings.max_url))  # fmt: skip
     return EXIT_OK
-
-
-def _lean_log_records() -> None:
-    """The access log's records without the caller's frame, thread or process (the
-    logging HOWTO's "Optimization"): finding them cost a tenth of a cached answer."""
-    import logging
-
-    logging._srcfile = None  # type: ignore[attr-defined]
-    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -239,10 +239,16 @@ class NotFound(UsageError):
 
 
 class Gone(NotFound):
-    """An IRI a release removed (HTTP 410): the message says what it was and when it went."""
+    """An IRI a release removed (HTTP 410): the message says what it was and when it went;
+    ``tombstone`` (a ``kg.serve.tombstones.Tombstone``) holds what a page or an RDF answer
+    shows of it: its label and types, the release, and the correction or retraction."""
 
     code = "gone"
     http_status = 410
+
+    def __init__(self, message: str, *, hint: str | None = None, tombstone: Any = None) -> None:
+        super().__init__(message, hint=hint)
+        self.tombstone = tombstone
 
 
 class MethodNotAllowed(UsageError):

@@ -16,6 +16,7 @@ from kg.config import Settings
 from kg.release.dumps import DumpResult, write_dumps
 from kg.store import open_store
 from tests.projects import dumped_project, seed_project
+from tests.release.lifecycle import correct, retract_story
 
 SEED = "china-fentanyl-tariffs"
 ARTICLES = Path("data/articles")
@@ -108,7 +109,7 @@ def change_entities(root: Path) -> None:
 
 
 CHANGES = {"edit": edit_label, "add": add, "delete": delete, "rename": rename,
-           "entities": change_entities}  # fmt: skip
+           "entities": change_entities, "correct": correct, "retract": retract_story}  # fmt: skip
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=list(CHANGES))
@@ -135,6 +136,16 @@ def test_changes_one_after_another_stay_equal_to_a_build_from_nothing(
         change(project)
         release(project)
         assert outcome(project) == from_nothing(project, tmp_path / f"full-{number}")
+
+
+def test_a_deleted_article_stays_deleted_in_the_builds_after(project: Path, tmp_path: Path):
+    """A build starts from a copy of the last store: what it removed must be on disk."""
+    for change in (add, delete, edit_label):
+        change(project)
+        release(project)
+    graphs = {g.value for g in open_store(Settings.load(project, env={})).oxigraph.named_graphs()}
+    assert "https://kg.example.org/id/article/third-story" not in graphs
+    assert outcome(project) == from_nothing(project, tmp_path / "from-nothing")
 
 
 def result_graphs(root: Path) -> int:

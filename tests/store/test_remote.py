@@ -7,6 +7,9 @@ Two servers, each started here and stopped afterwards (``tests/servers.py``):
 - Virtuoso 7 from Debian, written through the Graph Store Protocol as ``dba``
   with digest authentication, and read through its own union default graph.
 
+The releases' patches are published to an Oxigraph server of each test's own, and
+the server must end holding exactly the build, whichever way it got there.
+
 Answers are compared as sets of rows with terms normalised (``term_key``):
 Virtuoso writes some literals in another lexical form than they were loaded in
 (``1e3`` as ``1000.0``, ``en-GB`` as ``en-gb``), gives the booleans that
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,12 +34,22 @@ from kg.build.pipeline import build
 from kg.config import Settings
 from kg.errors import EnvironmentProblem, QueryTimeout, RemoteStoreError, UsageError
 from kg.queries import is_violation_query, load_query
+from kg.release.dumps import releases_directory
+from kg.release.history import History
+from kg.release.patching import Applied
 from kg.release.publish import LocalGraph, canonical_graph, publish, writer_for
 from kg.store import open_store
 from kg.store.embedded import EmbeddedStore
 from kg.store.publication import metadata_graph
 from kg.store.remote import RemoteStore
 from tests.conftest import REPO, LiveServer, QueryableStore, run_kg, start_server, stop_server
+from tests.release.test_dumps import assert_isomorphic
+from tests.release.test_incremental_release import (
+    change_entities,
+    edit_label,
+    release,
+    two_stories,
+)
 from tests.servers import (
     VIRTUOSO_PASSWORD,
     VIRTUOSO_USER,
@@ -315,6 +329,166 @@ def test_a_partial_answer_from_virtuoso_is_refused(virtuoso: SparqlServer):
     anytime = RemoteStore(virtuoso.query() + "?timeout=200", settings_for(REPO, virtuoso))
     with pytest.raises(QueryTimeout, match="part of the answer"):
         anytime.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+
+
+# --- publishing by the releases' patches -------------------------------------------
+
+STORY = "https://kg.example.org/id/article/second-story"
+ENTITIES = "https://kg.example.org/graph/entities"
+
+
+@pytest.fixture
+def own_oxigraph(tmp_path: Path) -> Iterator[SparqlServer]:
+    """An Oxigraph server of the test's own: the releases below are of the seed, whose
+    graphs and metadata graph on the shared server are ``seed_remote``'s."""
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        yield SparqlServer("oxigraph", url, "/query", ("update", "/update"))
+
+
+@pytest.fixture
+def released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seed with a second story, released once (``two_stories``)."""
+    return two_stories(tmp_path, monkeypatch)
+
+
+def edit_story(project: Path, old: str, new: str) -> None:
+    graph = project / "data/articles/second-story/graph.ttl"
+    text = graph.read_text(encoding="utf-8")
+    assert old in text
+    graph.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_server_holds_the_build(server: SparqlServer, settings: Settings) -> None:
+    """Every graph on the server but kg's metadata is the build's: the same graphs, the
+    same counts, the same statements (blank nodes up to isomorphism)."""
+    query = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    rows = httpx.post(server.query(), data={"query": query}, headers=JSON_RESULTS, timeout=30)
+    theirs = [ox.Quad(r["s"], r["p"], r["o"], r["g"])
+              for r in ox.parse_query_results(rows.content, ox.QueryResultsFormat.JSON)
+              if r["g"].value != metadata_graph(settings.base_iri)]  # fmt: skip
+    ours = list(EmbeddedStore(settings.store).oxigraph.quads_for_pattern(None, None, None, None))
+    assert Counter(q.graph_name for q in theirs) == Counter(q.graph_name for q in ours)
+    assert_isomorphic(ours, theirs, "the server's graphs")
+
+
+def test_publish_applies_the_patch_of_the_release_after_the_servers(
+    own_oxigraph: SparqlServer, released: Path
+):
+    settings = settings_for(released, own_oxigraph)
+    first = publish(settings, to=own_oxigraph.query(), progress=False)
+    assert first.patched is None and len(first.sent) == 5  # no release before: replaced
+
+    edit_label(released)
+    release(released)
+    with RecordingProxy(own_oxigraph.url) as proxy:
+        result = publish(settings_for(released, own_oxigraph, proxy.url),
+                         to=own_oxigraph.query(proxy.url), progress=False)  # fmt: skip
+    assert result.patched == Applied(1, 1, 1, ())
+    assert result.summary().startswith(
+        f"published to {own_oxigraph.query(proxy.url)}: 1 patch applied "
+        "(1 quad removed, 1 added) in "
+    )
+    patch, metadata = proxy.writes()
+    assert patch.body.startswith(b"DELETE DATA {\nGRAPH <" + STORY.encode() + b"> {\n")
+    assert b"DROP" not in patch.body and b"China denounces the tariffs" in patch.body
+    assert metadata.graph == metadata_graph(settings.base_iri)
+    remote = RemoteStore(own_oxigraph.query(), settings)
+    assert remote.read_publication().info["version"] == result.version
+    assert_server_holds_the_build(own_oxigraph, settings)
+
+
+def test_a_server_two_releases_behind_gets_both_patches_in_order(
+    own_oxigraph: SparqlServer, released: Path
+):
+    settings = settings_for(released, own_oxigraph)
+    publish(settings, to=own_oxigraph.query(), progress=False)
+    edit_label(released)
+    release(released)
+    edit_story(released, "China denounces the tariffs", "China rebukes the tariffs")
+    change_entities(released)
+    release(released)  # the same statement changed twice: in the wrong order, both labels
+    with RecordingProxy(own_oxigraph.url) as proxy:
+        result = publish(settings_for(released, own_oxigraph, proxy.url),
+                         to=own_oxigraph.query(proxy.url), progress=False)  # fmt: skip
+    assert result.patched == Applied(2, 3, 3, ())
+    assert result.sent == (ENTITIES, STORY)
+    first, second, _ = proxy.writes()
+    assert b"China denounces" in first.body and b"Donald J. Trump" not in first.body
+    assert b"China rebukes" in second.body and b"Donald J. Trump" in second.body
+    assert_server_holds_the_build(own_oxigraph, settings)
+
+
+def test_a_dataset_back_as_it_was_is_patched_from_its_latest_release(
+    own_oxigraph: SparqlServer, released: Path
+):
+    """Releases 1 and 3 are the same dataset (a label edited, then edited back): a server
+    at that version gets release 4's patch only, not 2's, 3's and 4's."""
+    settings = settings_for(released, own_oxigraph)
+    publish(settings, to=own_oxigraph.query(), progress=False)
+    edit_label(released)
+    release(released)
+    edit_story(released, "China denounces the tariffs", "China condemns Trump's tariffs")
+    release(released)
+    change_entities(released)
+    release(released)
+    versions = [r.version for r in History(releases_directory(settings)).releases]
+    assert len(versions) == 4 and versions[0] == versions[2]
+    result = publish(settings, to=own_oxigraph.query(), progress=False)
+    assert result.patched == Applied(1, 1, 1, ()) and result.sent == (ENTITIES,)
+    assert_server_holds_the_build(own_oxigraph, settings)
+
+
+def test_a_patch_with_blank_nodes_replaces_their_graph_whole(
+    own_oxigraph: SparqlServer, released: Path
+):
+    settings = settings_for(released, own_oxigraph)
+    publish(settings, to=own_oxigraph.query(), progress=False)
+    edit_story(released, 'kgo:dateValue "2025-03-12"', 'kgo:dateValue "2025-03-11"')  # a [ … ]
+    change_entities(released)
+    release(released)
+    with RecordingProxy(own_oxigraph.url) as proxy:
+        result = publish(settings_for(released, own_oxigraph, proxy.url),
+                         to=own_oxigraph.query(proxy.url), progress=False)  # fmt: skip
+    assert result.patched == Applied(1, 1, 1, (STORY,))  # the entities' line only
+    assert "1 graph replaced for its blank nodes)" in result.summary()
+    patch, replaced, _ = proxy.writes()
+    assert patch.graph == ENTITIES and b"_:" not in patch.body
+    assert replaced.body.startswith(f"DROP SILENT GRAPH <{STORY}>".encode())
+    assert_server_holds_the_build(own_oxigraph, settings)
+
+
+def test_a_server_changed_behind_kgs_back_gets_its_graphs_replaced(
+    own_oxigraph: SparqlServer, released: Path
+):
+    settings = settings_for(released, own_oxigraph)
+    publish(settings, to=own_oxigraph.query(), progress=False)
+    stray = f"INSERT DATA {{ GRAPH <{ENTITIES}> {{ <urn:x> <urn:y> <urn:z> }} }}"
+    httpx.post(own_oxigraph.url + "/update", data={"update": stray}).raise_for_status()
+    edit_label(released)
+    release(released)
+    result = publish(settings, to=own_oxigraph.query(), progress=False)
+    assert result.patched is None and result.sent == (ENTITIES, STORY)
+    assert "2 graphs sent" in result.summary()
+    assert_server_holds_the_build(own_oxigraph, settings)
+
+
+@pytest.mark.parametrize("why", ["gsp", "no patch file"])
+def test_without_a_way_to_apply_the_patches_the_changed_graphs_are_replaced(
+    own_oxigraph: SparqlServer, released: Path, why: str
+):
+    settings = settings_for(released, own_oxigraph)
+    if why == "gsp":  # a PUT replaces a graph whole: there is no partial change to send
+        settings = Settings.load(released, env={"KG_GSP": own_oxigraph.url + "/store"})
+    publish(settings, to=own_oxigraph.query(), progress=False)
+    edit_label(released)
+    release(released)
+    if why == "no patch file":
+        history = History(releases_directory(settings))
+        history.patch_path(history.last).unlink()
+    result = publish(settings, to=own_oxigraph.query(), progress=False)
+    assert result.patched is None and result.sent == (STORY,)
+    assert "1 graphs sent" in result.summary()
+    assert_server_holds_the_build(own_oxigraph, settings)
 
 
 # --- settings and commands ------------------------------------------------------------

@@ -21,6 +21,7 @@ from kg.build.implied_types import RDF_TYPE, Superclasses, implied_types, superc
 from kg.errors import DataError
 from kg.project.directory import Article, Project
 from kg.project.mentions import mention_layer, read_mentions
+from kg.project.retraction import retraction_iri, tombstone_triples
 from kg.project.sources import declared_prefixes, parse_turtle
 from kg.project.text import read_text, split_sentences, text_layer
 
@@ -101,6 +102,8 @@ def article_graph(project: Project, article: Article, shared: Shared) -> GraphSo
             hint="the graph of data/articles/{slug}/ must state the article's type, title "
             "and publisher with the article IRI as subject",
         )
+    if article.retraction_path:
+        return _retracted(project, article, triples, shared)
     text_shown = project.relative(article.text_path)
     text = read_text(article.text_path, shown_as=text_shown, max_bytes=project.max_source)
     vocabulary = namespaces.ontology_namespace(project.base_iri)
@@ -118,6 +121,27 @@ def article_graph(project: Project, article: Article, shared: Shared) -> GraphSo
     triples += text_layer(article.iri, text, sentences, vocabulary=vocabulary)
     implied = implied_types(triples, shared.superclasses)
     return GraphSource(article.iri, ARTICLE, triples, article_files(project, article), implied)
+
+
+def _retracted(project: Project, article: Article, triples: list[ox.Triple], shared: Shared
+               ) -> GraphSource:  # fmt: skip
+    """A retracted article's graph: what names it (``kg.project.retraction``) and its
+    retraction record, which may say nothing but the retraction."""
+    assert article.retraction_path is not None
+    path = article.retraction_path
+    shown = project.relative(path)
+    record = parse_turtle(path, shown_as=shown, max_bytes=project.max_source)
+    allowed = {article.iri, retraction_iri(article.iri)}
+    stray = next((t for t in record if t.subject.value not in allowed), None)
+    if stray is not None:
+        raise DataError(
+            f"{shown}: describes <{stray.subject.value}>; a retraction file describes only "
+            f"the article and its retraction <{retraction_iri(article.iri)}>",
+            hint="put other facts in graph.ttl, or rewrite the file with kg article retract",
+        )
+    kept = tombstone_triples(article.iri, triples) + record
+    files = ((path, shown), *article_files(project, article))
+    return GraphSource(article.iri, ARTICLE, kept, files, implied_types(kept, shared.superclasses))
 
 
 def article_files(project: Project, article: Article) -> tuple[tuple[Path, Path], ...]:

@@ -56,6 +56,7 @@ from kg.build.validate import (
     validate_shacl,
 )
 from kg.config import Settings
+from kg.files import write_atomically
 from kg.project import mentions, text
 from kg.project.directory import Article, Project
 from kg.queries import StoredQuery
@@ -91,10 +92,8 @@ class ValidationCache:
     def save(self) -> None:
         if self.path is None:
             return
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         body = {"shared": self.shared_key, "conforming": self.conforming}
-        temp.write_text(json.dumps(body, sort_keys=True), encoding="utf-8")
-        os.replace(temp, self.path)
+        write_atomically(self.path, json.dumps(body, sort_keys=True))
 
 
 def cache_path(settings: Settings) -> Path:
@@ -103,10 +102,9 @@ def cache_path(settings: Settings) -> Path:
 
 
 def article_key(article: Article) -> str:
-    digest = hashlib.sha256(article.graph_path.read_bytes())
-    digest.update(b"\0" + article.text_path.read_bytes())
-    if article.mentions_path:
-        digest.update(b"\0" + article.mentions_path.read_bytes())
+    digest = hashlib.sha256()
+    for path in article.files:  # the name too: the same bytes mean another thing in each
+        digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -110,6 +110,7 @@ def build(settings: Settings, *, progress: bool | None = None, full: bool = Fals
         write_manifest(build_dir, shared=shared, queries=gates, articles=keys)
         write_source_keys(build_dir, project, shared, keys)
         counts = _counts(store, project)
+        store.flush()  # what is only in memory, the next build's read-only copy would miss
         del store
         gc.collect()  # closes the database before others open it
         version = dataset_version(project)

@@ -11,6 +11,7 @@ A project is a plain directory (the seed project is this repository)::
     data/articles/{slug}/text.txt the article's source text (the text layer is derived)
     data/articles/{slug}/graph.ttl what the article reports -> graph {base}id/article/{slug}
     data/articles/{slug}/mentions.txt which words name which entity (optional; kg.project.mentions)
+    data/articles/{slug}/retraction.ttl the article's retraction (written by kg article retract)
 
 Adding an article is adding one directory; nothing else needs to change.
 """
@@ -29,6 +30,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARTICLE_TEXT = "text.txt"
 ARTICLE_GRAPH = "graph.ttl"
 ARTICLE_MENTIONS = "mentions.txt"
+ARTICLE_RETRACTION = "retraction.ttl"
 ENTITIES_FILE = Path("data/entities.ttl")
 ARTICLES_DIR = Path("data/articles")
 
@@ -42,11 +44,13 @@ class Article:
     text_path: Path
     graph_path: Path
     mentions_path: Path | None = None  # mentions.txt, when the curator wrote one
+    retraction_path: Path | None = None  # retraction.ttl, once the article is retracted
 
     @property
     def files(self) -> tuple[Path, ...]:
         """Every file the article's graph is made from, in a fixed order."""
-        return (self.text_path, self.graph_path, *filter(None, [self.mentions_path]))
+        optional = filter(None, [self.mentions_path, self.retraction_path])
+        return (self.text_path, self.graph_path, *optional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +143,8 @@ def _articles(root: Path, base_iri: str) -> tuple[Article, ...]:
                     f"and {ARTICLE_GRAPH} (its facts)",
                 )
         iri = namespaces.article_iri(base_iri, folder.name)
-        mentions = folder / ARTICLE_MENTIONS
-        optional = mentions if mentions.is_file() else None
-        articles.append(Article(folder.name, iri, text, graph, optional))
+        mentions, retraction = folder / ARTICLE_MENTIONS, folder / ARTICLE_RETRACTION
+        articles.append(Article(folder.name, iri, text, graph,
+                                mentions if mentions.is_file() else None,
+                                retraction if retraction.is_file() else None))  # fmt: skip
     return tuple(articles)

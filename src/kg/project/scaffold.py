@@ -49,6 +49,18 @@ ENTITY_KINDS = ("country", "person", "government", "body", "administration", "or
 STANDARD = ("rdfs", "xsd", "skos", "dcterms", "prov", "schema", "org", "sem", "oa")
 
 
+ARTICLE_NEW_EPILOG = """\
+graph.ttl holds what the shapes require of a kgo:NewsArticle, with the values that are
+guesses marked PLACEHOLDER (the title is the first sentence); the text's sentences as
+`kg build` numbers them, as comments (# s3: ...), for kgo:evidence art:s3; and one
+example kgo:Statement, commented out, that validates once its "# " marks are removed.
+Nothing is written when the folder exists, the slug is not lower-case-hyphenated, or the
+text is missing, empty or not UTF-8 (exit 2).
+
+example:
+  kg article new us-tariffs-talks --text ~/copy.txt --issued 2025-03-14 && kg build
+"""
+
 MENTIONS_HEADER = """\
 # Which words of text.txt name which entity, one mention per line; the build turns
 # them into Web Annotations (docs/modelling.md, Mentions). Entities are written

@@ -5,7 +5,8 @@ Owns the dumps in ``dist/`` with their checksums (``dumps``), the VoID/DCAT desc
 (``files``), each graph's kept share of every file (``parts``, with ``union_index`` for
 what crosses graphs), the releases and their RDF Patches (``history``), the streaming
 Turtle, TriG and JSON-LD writers (``writers``), and
-``kg publish`` into a SPARQL server (``publish``).
+``kg publish`` into a SPARQL server (``publish``, by the releases' patches where it can:
+``patching``).
 
 May import: ``kg.store`` (it reads the built store) and the shared leaves. Never the
 build or serving.

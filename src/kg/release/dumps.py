@@ -157,7 +157,8 @@ def write_dumps(settings: Settings, store: EmbeddedStore | None = None) -> DumpR
                 return
             history.record(version=info.version, time=release_time(info),
                            triples=data.stats.triples, graphs=len(data.parts),
-                           changes=changes if last and kept == last.version else None)  # fmt: skip
+                           changes=changes if last and kept == last.version else None,
+                           vocabulary=namespaces.ontology_namespace(settings.base_iri))  # fmt: skip
 
         release = _write_data(database, build_dir, settings, keys, parts_directory(settings),
                               info.version, record)  # fmt: skip

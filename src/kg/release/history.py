@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg.store.builds import write_atomically
+from kg.files import write_atomically
 
 HISTORY_FILE = "releases.json"
 PATCH_SUFFIX = ".rdfp"
@@ -62,6 +62,11 @@ def release_iri(version: str) -> str:
     return f"urn:kg:release:{version}"
 
 
+def release_node(base_iri: str, version: str) -> str:
+    """The release as the dataset's DCAT names it: a ``dcat:Dataset`` of its own."""
+    return f"{base_iri}dataset/release/{version}"
+
+
 @dataclass(frozen=True)
 class GraphChange:
     """One graph's lines before and after (sorted N-Triples; empty when absent)."""
@@ -91,24 +96,26 @@ class History:
 
     def record(
         self, *, version: str, time: str, triples: int, graphs: int,
-        changes: Iterable[GraphChange] | None,
+        changes: Iterable[GraphChange] | None, vocabulary: str = "",
     ) -> Release:  # fmt: skip
         """Add a release; ``changes`` (every graph whose lines differ) None when the
-        previous release's lines are not known, so no patch can be made."""
+        previous release's lines are not known, so no patch can be made. ``vocabulary``,
+        the ontology's namespace, lets a tombstone name the correction or retraction
+        that removed its IRI."""
         last = self.last
         number = last.number + 1 if last else 1
         release = Release(number, version, time, triples, graphs,
                           previous=last.version if last else None)  # fmt: skip
         if last is not None and changes is not None:
-            release = self._with_patch(release, last, changes)
+            release = self._with_patch(release, last, changes, vocabulary)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.releases.append(release)
         write_atomically(self.directory / HISTORY_FILE,
                json.dumps([asdict(r) for r in self.releases], indent=1).encode())  # fmt: skip
         return release
 
-    def _with_patch(self, release: Release, last: Release, changes: Iterable[GraphChange]
-                    ) -> Release:  # fmt: skip
+    def _with_patch(self, release: Release, last: Release, changes: Iterable[GraphChange],
+                    vocabulary: str) -> Release:  # fmt: skip
         name = f"{release.number:06d}-{release.version[:12]}{PATCH_SUFFIX}"
         added, changed, removed = [], [], []
         deletions, additions = [], []
@@ -120,7 +127,7 @@ class History:
             if not gone and not new:
                 continue
             (added if not before else removed if not after else changed).append(change.graph)
-            gone_here += _tombstones(before, after)
+            gone_here += _tombstones(before, after, _reasons(change, after, vocabulary))
             graph = f" <{change.graph}> .\n".encode() if change.graph else b" .\n"
             deletions += [b"D " + line[: -len(b" .\n")] + graph for line in gone]
             additions += [b"A " + line[: -len(b" .\n")] + graph for line in new]
@@ -160,11 +167,43 @@ LABEL = b"<http://www.w3.org/2000/01/rdf-schema#label>"
 TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def _tombstones(before: set[bytes], after: set[bytes]) -> list[dict[str, Any]]:
-    """The IRIs that were subjects before and are none after, with their label and type:
-    what a removed IRI's 410 says it was."""
+def _reasons(change: GraphChange, after: set[bytes], vocabulary: str) -> Reasons:
+    """Why IRIs left this graph, as the graph now says: the article's retraction (for
+    all of them), or the corrections that name what they withdrew (``kgo:corrects``)."""
+    if not vocabulary:
+        return Reasons()
+    retraction = f"<{change.graph}> <{vocabulary}retraction> ".encode()
+    corrects = f" <{vocabulary}corrects> <".encode()
+    reasons = Reasons()
+    for line in after:
+        if line.startswith(retraction):
+            reasons.retraction = line[len(retraction) + 1 : -len(b"> .\n")].decode()
+        elif corrects in line and line.startswith(b"<"):
+            correction, _, rest = line.partition(corrects)
+            reasons.corrections[b"<" + rest[: -len(b" .\n")]] = correction[1:-1].decode()
+    return reasons
+
+
+@dataclass
+class Reasons:
+    """The correction or retraction that removed an IRI, by the IRI as a line writes it."""
+
+    retraction: str | None = None
+    corrections: dict[bytes, str] = field(default_factory=dict)
+
+    def of(self, subject: bytes) -> str | None:
+        return self.corrections.get(subject) or self.retraction
+
+
+def _tombstones(before: set[bytes], after: set[bytes], reasons: Reasons
+                ) -> list[dict[str, Any]]:  # fmt: skip
+    """The IRIs that were subjects before and are none after, with their label, types
+    and the reason they went: what a removed IRI's 410 says it was and why."""
     gone = _subjects(before) - _subjects(after)
     found: dict[bytes, dict[str, Any]] = {s: {"iri": s[1:-1].decode()} for s in gone}
+    for subject, tombstone in found.items():
+        if reason := reasons.of(subject):
+            tombstone["reason"] = reason
     for line in sorted(before):
         subject, predicate, rest = line.split(b" ", 2)
         if subject not in found:
@@ -210,6 +249,11 @@ def as_text(releases: list[Release]) -> str:
         lines = [head, f"  previous {r.previous[:12]}" if r.previous else "  the first release"]
         for word, graphs in (("added", r.added), ("changed", r.changed), ("removed", r.removed)):
             lines += [f"  {word} {graph}" for graph in graphs]
+        if r.gone:
+            why = sorted({t["reason"] for t in r.gone if "reason" in t})
+            iris = f"{len(r.gone):,} IRI" + ("s" if len(r.gone) > 1 else "")
+            lines.append(f"  {iris} removed, answering 410 Gone"
+                         + (f" (by {', '.join(why)})" if why else ""))  # fmt: skip
         if r.patch:
             lines.append(f"  patch {r.patch}: {r.quads_removed:,} removed, "
                          f"{r.quads_added:,} added ({r.patch_bytes:,} bytes)")  # fmt: skip
@@ -288,7 +332,7 @@ def as_dcat(releases: list[Release], *, base_iri: str, feed: str) -> list[Any]:
     xsd = "http://www.w3.org/2001/XMLSchema#"
 
     def node(version: str) -> ox.NamedNode:
-        return ox.NamedNode(f"{base_iri}dataset/release/{version}")
+        return ox.NamedNode(release_node(base_iri, version))
 
     def add(subject: Any, predicate: str, value: Any) -> None:
         triples.append(ox.Triple(subject, ox.NamedNode(predicate), value))

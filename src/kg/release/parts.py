@@ -130,9 +130,9 @@ def graph_lines(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> list[
     Oxigraph writes the N-Triples (in Rust, far faster than formatting terms here); only
     the statements with a blank node are parsed again, to be canonicalized."""
     lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines(keepends=True)
-    plain = [line for line in lines if not _has_blank(line)]
+    plain = [line for line in lines if not has_blank_node(line)]
     if len(plain) < len(lines):
-        with_blanks = b"".join(line for line in lines if _has_blank(line))
+        with_blanks = b"".join(line for line in lines if has_blank_node(line))
         blanks = ox.Dataset(ox.parse(with_blanks, format=ox.RdfFormat.N_TRIPLES))
         blanks.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
         name = graph.value if isinstance(graph, ox.NamedNode) else ""
@@ -143,7 +143,7 @@ def graph_lines(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> list[
     return plain
 
 
-def _has_blank(line: bytes) -> bool:
+def has_blank_node(line: bytes) -> bool:
     """A blank node is a subject (the line starts with it) or an object (after the
     predicate, which is always an IRI): never inside a literal's text."""
     if b"_:" not in line:  # most lines: no blank node, and no text that looks like one

@@ -1,4 +1,5 @@
-"""``kg publish``: the built dataset into a SPARQL server, one named graph at a time.
+"""``kg publish``: the built dataset into a SPARQL server, by the releases' patches when
+the server holds an earlier release, else one named graph at a time.
 
 - **What is sent.** Each named graph of the built store as N-Triples with
   canonical blank node labels (RDFC-1.0, per graph) and sorted lines, so the same
@@ -8,18 +9,25 @@
   changed there, or a publish stopped halfway). Graphs that the last publication
   had and the build no longer has are dropped. When nothing changed, nothing is
   written.
+- **Or the patches.** When the metadata names a release of the local history, the
+  build is the history's last release, each release since has its RDF Patch and
+  the server's graphs are as recorded, an ``update`` writer sends the patches
+  instead, one request per release, and replaces whole only the graphs whose patch
+  lines carry blank nodes (``kg.release.patching`` says when and why). A ``gsp``
+  writer always replaces graphs.
 - **Each graph is replaced in one request.** With a Graph Store Protocol endpoint
   (``gsp``): a ``PUT`` of the N-Triples. With a SPARQL Update endpoint (``update``):
   ``DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> { … } }``. Whether that is atomic
   is the server's doing, so pick per server (docs/publishing.md): Virtuoso runs a ``PUT`` in one
   transaction (and refuses blank nodes in ``INSERT DATA``); Oxigraph server runs an
   update request in one transaction but a ``PUT`` as a clear, then a load.
-- **Checked, then recorded.** After each replacement the server's triple count for
-  the graph must be the local one. The metadata graph is written last: after a
-  failure it still describes the previous publication, and the next publish sends
-  whatever is not as recorded.
-- **Failures** name the graph and the server's answer and raise RemoteStoreError
-  (exit 2); no graph after the failing one is touched.
+- **Checked, then recorded.** After each replacement, and after the patches for
+  every graph they touched, the server's triple count for the graph must be the
+  local one. The metadata graph is written last: after a failure it still
+  describes the previous publication, and the next publish sends whatever is not
+  as recorded (or the same patches again: applying one twice changes nothing more).
+- **Failures** name the graph (or the patch) and the server's answer and raise
+  RemoteStoreError (exit 2); no graph after the failing one is touched.
 """
 
 from __future__ import annotations
@@ -37,6 +45,9 @@ from tqdm import tqdm
 from kg import formats
 from kg.config import Settings
 from kg.errors import RemoteStoreError, UsageError
+from kg.release import patching
+from kg.release.dumps import releases_directory
+from kg.release.history import History
 from kg.release.parts import graph_lines
 from kg.setting_values import is_url
 from kg.store.builds import local_store
@@ -108,12 +119,13 @@ class UpdateWriter:
         name = f"<{graph.iri}>"
         body = b"".join((f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n".encode(),
                          graph.ntriples, b"} }\n"))  # fmt: skip
-        self._update(body, f"replacing graph {name}")
+        self.update(body, f"replacing graph {name}")
 
     def drop(self, iri: str) -> None:
-        self._update(f"DROP SILENT GRAPH <{iri}>".encode(), f"dropping graph <{iri}>")
+        self.update(f"DROP SILENT GRAPH <{iri}>".encode(), f"dropping graph <{iri}>")
 
-    def _update(self, body: bytes, doing: str) -> None:
+    def update(self, body: bytes, doing: str) -> None:
+        """One update request; ``doing`` names it in the error when it fails."""
         request = self.client.build_request(
             "POST", self.endpoint, content=body,
             headers={"content-type": f"{SPARQL_UPDATE}; charset=utf-8"},
@@ -162,14 +174,17 @@ class PublishResult:
 
     to: str
     version: str
-    sent: tuple[str, ...]
+    sent: tuple[str, ...]  # the graphs written: replaced, or changed by a patch
     dropped: tuple[str, ...]
     unchanged: int
     triples_sent: int
     seconds: float
+    patched: patching.Applied | None = None  # what the patches carried, when they were applied
 
     def summary(self) -> str:
-        if self.sent or self.dropped:
+        if self.patched:
+            what = self.patched.summary()
+        elif self.sent or self.dropped:
             what = (f"{len(self.sent)} graphs sent ({self.triples_sent} triples), "
                     f"{len(self.dropped)} dropped, {self.unchanged} unchanged")  # fmt: skip
         else:
@@ -184,51 +199,93 @@ def publish(settings: Settings, *, to: str, progress: bool | None = None) -> Pub
     if not is_url(to):
         raise UsageError(f"--to {to!r} is not an http(s) URL of a SPARQL query endpoint")
     built = EmbeddedStore(local_store(settings))
+    history = History(releases_directory(settings))
     remote = RemoteStore(to, settings)
+    show = sys.stderr.isatty() if progress is None else progress
     with remote, httpx.Client(timeout=WRITE_SECONDS, **client_options(settings)) as client:
         writer = writer_for(settings, client)
-        result = _publish(built, remote, writer, settings.base_iri, progress)
+        result = _publish(built, history, remote, writer, settings.base_iri, show)
     return replace(result, seconds=time.perf_counter() - started)
 
 
-def _publish(built: EmbeddedStore, remote: RemoteStore, writer: GraphWriter, base_iri: str,
-             progress: bool | None) -> PublishResult:  # fmt: skip
+def _publish(built: EmbeddedStore, history: History, remote: RemoteStore, writer: GraphWriter,
+             base_iri: str, show: bool) -> PublishResult:  # fmt: skip
     database, info = built.oxigraph, built.info
     before = remote.read_publication() or Publication({})
     names = sorted(g.value for g in database.named_graphs() if isinstance(g, ox.NamedNode))
     records = {iri: canonical_graph(database, iri).record for iri in names}
     held = remote.graph_sizes(sorted({*records, *before.graphs}))
-    changed = [
-        iri
-        for iri, record in records.items()
-        if before.graphs.get(iri) != record or held.get(iri, 0) != record.triples
-    ]
-    dropped = tuple(iri for iri in sorted(before.graphs) if iri not in records)
-    result = PublishResult(remote.endpoint, info.version, tuple(changed), dropped,
-                           len(records) - len(changed),
-                           sum(records[iri].triples for iri in changed), 0.0)  # fmt: skip
-    if not changed and not dropped and before.info.get("version") == info.version:
-        return result
-    show = sys.stderr.isatty() if progress is None else progress
-    with tqdm(total=len(changed), desc="publishing graphs", unit="graph", disable=not show,
-              file=sys.stderr) as bar:  # fmt: skip
-        for iri in changed:
-            _replace_checked(writer, remote, canonical_graph(database, iri))
-            bar.update()
-    for iri in dropped:
-        writer.drop(iri)
+    patches = None
+    if isinstance(writer, UpdateWriter):  # a PUT replaces a graph: it cannot apply a patch
+        patches = patching.plan(history, before, held=held, records=records,
+                                version=info.version)  # fmt: skip
+    if patches:
+        result = _apply(patches, database, remote, writer, records, info.version, show)
+    else:
+        result = _to_replace(remote.endpoint, info.version, before, records, held)
+        if not result.sent and not result.dropped and before.info.get("version") == info.version:
+            return result
+        _replace_graphs(writer, remote, database, list(result.sent), show)
+        for iri in result.dropped:
+            writer.drop(iri)
     lines = sorted(f"{t} .\n" for t in Publication(dict(info.data), records).triples(base_iri))
     metadata = LocalGraph(metadata_graph(base_iri), "".join(lines).encode(), len(lines))
     _replace_checked(writer, remote, metadata)  # last: it vouches for all the graphs above
     return result
 
 
+def _to_replace(to: str, version: str, before: Publication, records: dict[str, PublishedGraph],
+                held: dict[str, int]) -> PublishResult:  # fmt: skip
+    """The graphs whose hash or count on the server is not the build's, and those gone."""
+    changed = [
+        iri
+        for iri, record in records.items()
+        if before.graphs.get(iri) != record or held.get(iri, 0) != record.triples
+    ]
+    dropped = tuple(iri for iri in sorted(before.graphs) if iri not in records)
+    return PublishResult(to, version, tuple(changed), dropped, len(records) - len(changed),
+                         sum(records[iri].triples for iri in changed), 0.0)  # fmt: skip
+
+
+def _apply(patches: patching.Plan, database: ox.Store, remote: RemoteStore,
+           writer: UpdateWriter, records: dict[str, PublishedGraph], version: str, show: bool
+           ) -> PublishResult:  # fmt: skip
+    """The patches, then the graphs they could not carry replaced whole, those gone from
+    the build dropped, and every touched graph's count checked against the build's."""
+    done = patching.apply(patches, writer.update, show=show)
+    _replace_graphs(writer, remote, database, [g for g in done.blank if g in records], show)
+    dropped = tuple(sorted(g for g in patches.graphs if g not in records))
+    for iri in dropped:  # emptied by its patch unless it held blank nodes: dropped either way
+        writer.drop(iri)
+    _check_sizes(remote, {g: records[g].triples if g in records else 0 for g in patches.graphs},
+                 "applying the patches")  # fmt: skip
+    sent = tuple(sorted(g for g in patches.graphs if g in records))
+    triples = done.added + sum(records[g].triples for g in done.blank if g in records)
+    return PublishResult(remote.endpoint, version, sent, dropped, len(records) - len(sent),
+                         triples, 0.0, done)  # fmt: skip
+
+
+def _replace_graphs(writer: GraphWriter, remote: RemoteStore, database: ox.Store,
+                    graphs: list[str], show: bool) -> None:  # fmt: skip
+    with tqdm(total=len(graphs), desc="publishing graphs", unit="graph", disable=not show,
+              file=sys.stderr) as bar:  # fmt: skip
+        for iri in graphs:
+            _replace_checked(writer, remote, canonical_graph(database, iri))
+            bar.update()
+
+
 def _replace_checked(writer: GraphWriter, remote: RemoteStore, graph: LocalGraph) -> None:
     writer.replace(graph)
-    found = remote.graph_sizes([graph.iri]).get(graph.iri, 0)
-    if found != graph.triples:
-        raise RemoteStoreError(
-            f"replacing graph <{graph.iri}>: the server holds {found} triples in it "
-            f"after the load, not {graph.triples}",
-            hint="the server may have rewritten some literals; see docs/publishing.md",
-        )
+    _check_sizes(remote, {graph.iri: graph.triples}, f"replacing graph <{graph.iri}>")
+
+
+def _check_sizes(remote: RemoteStore, triples: dict[str, int], doing: str) -> None:
+    """The server holds as many triples in each graph as the build (an absent graph none)."""
+    found = remote.graph_sizes(sorted(triples))
+    for iri, expected in triples.items():
+        if found.get(iri, 0) != expected:
+            raise RemoteStoreError(
+                f"{doing}: the server holds {found.get(iri, 0)} triples in graph <{iri}> "
+                f"afterwards, not {expected}",
+                hint="the server may have rewritten some literals; see docs/publishing.md",
+            )

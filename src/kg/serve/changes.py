@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
 from kg.config import Settings
-from kg.errors import EnvironmentProblem, Gone, NotFound
+from kg.errors import EnvironmentProblem, NotFound
 from kg.namespaces import prefixes
 from kg.release.dumps import RELEASES_DIR
 from kg.release.files import published_dumps
@@ -42,7 +42,7 @@ def changes_router(settings: Settings) -> APIRouter:
 
     @router.api_route("/changes", methods=["GET", "HEAD"], response_model=None, name="changes")
     def feed(request: Request, page: int = 1, format: str | None = None) -> Response:
-        raw, releases = _history(settings)
+        raw, releases = published_history(settings)
         accept = request.headers.get("accept", "")
         atom = format == "atom" or (format is None and ATOM in accept)
         kind = (
@@ -70,7 +70,7 @@ def changes_router(settings: Settings) -> APIRouter:
 
     @router.api_route("/changes/{name}", methods=["GET", "HEAD"], response_model=None)
     def patch(name: str) -> Response:
-        _, releases = _history(settings)
+        _, releases = published_history(settings)
         if name not in {r.patch for r in releases if r.patch}:
             raise NotFound(f"no patch named {name!r}: /changes lists them")
         path = published_dumps(settings).directory / RELEASES_DIR / name
@@ -80,33 +80,10 @@ def changes_router(settings: Settings) -> APIRouter:
     return router
 
 
-def _history(settings: Settings) -> tuple[bytes, list[Release]]:
+def published_history(settings: Settings) -> tuple[bytes, list[Release]]:
     """The history the current dumps published (empty before any release)."""
     try:
         raw = (published_dumps(settings).directory / RELEASES_DIR / HISTORY_FILE).read_bytes()
     except (OSError, EnvironmentProblem):  # no dumps yet, or dumps from before releases
         return b"[]", []
     return raw, [Release.from_json(r) for r in json.loads(raw)]
-
-
-def missing(settings: Settings, iri: str) -> NotFound:
-    """What to answer for an IRI the store does not hold: 410 Gone with its tombstone when
-    a release removed it (what it was, which release, when), else 404."""
-    _, releases = _history(settings)
-    for release in reversed(releases):
-        found = next((t for t in release.gone if t["iri"] == iri), None)
-        if found is None:
-            continue
-        kinds = [t.rsplit("/", 1)[-1] for t in found.get("types", [])
-                 if t.startswith(f"{settings.base_iri}ontology/")]  # fmt: skip
-        what = found.get("label", iri)
-        was = f"{what} ({', '.join(kinds)})" if kinds else what
-        return Gone(
-            f"<{iri}> was removed from this dataset by release {release.number} on "
-            f"{release.time}; it was: {was}",
-            hint=f"/changes lists what each release changed; release {release.number}'s "
-            f"patch is /changes/{release.patch}"
-            if release.patch
-            else "/changes lists what each release changed",
-        )
-    return NotFound(f"nothing in this dataset has the IRI <{iri}>")

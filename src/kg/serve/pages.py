@@ -25,17 +25,26 @@ from starlette.concurrency import run_in_threadpool
 
 from kg import formats
 from kg.config import Settings
-from kg.errors import NotFound
+from kg.errors import Gone, NotFound
 from kg.namespaces import is_iri, ontology_graph, prefixes, shapes_graph
 from kg.project.directory import load_project
 from kg.queries import load_queries
 from kg.serve.cache import ResponseCache
-from kg.serve.changes import missing
 from kg.serve.highlights import Mark, pieces
 from kg.serve.ontology_docs import ontology_doc, shapes_doc
 from kg.serve.pictures import article_statements, landing_pictures, picture
-from kg.serve.resources import Description, describe, exists, run
-from kg.serve.views import Labels, Links, evidence, property_groups, same_as, schema_org, vocabulary
+from kg.serve.resources import Description, describe, exists, notices, presence, run
+from kg.serve.tombstones import missing
+from kg.serve.views import (
+    Labels,
+    Links,
+    evidence,
+    notice_view,
+    property_groups,
+    same_as,
+    schema_org,
+    vocabulary,
+)
 from kg.store import Store
 
 DOCUMENT_FORMATS = tuple(
@@ -91,10 +100,11 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
         twin = TWINS.get(f".{extension}") if dot and "/" not in extension else None
         iri = settings.base_iri + (stem if twin else local)
         if not _is_iri_path(local) or not is_iri(iri):
-            raise missing(settings, iri)
+            raise missing(settings, iri, asked=twin)
         if twin is None:
-            if not await run_in_threadpool(exists, store, iri, settings.base_iri):
-                raise missing(settings, iri)
+            described, linked = await run_in_threadpool(presence, store, iri, settings.base_iri)
+            if not described:
+                await run_in_threadpool(_gone, settings, iri, None, always=not linked)
             fmt = formats.negotiate(request.headers.get("accept"), DOCUMENT_FORMATS)
             target = f"{full_path}.{fmt.extension}"
             return Response(
@@ -118,7 +128,7 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
         if iri == shapes_graph(settings.base_iri):
             return render(request, "shapes.html", shapes_doc(store, iri, settings.base_iri))
         description = describe(store, iri, settings.base_iri)
-        _check_exists(store, iri, settings, description)
+        _check_exists(store, iri, settings, description, asked=formats.BY_NAME["html"])
         triples = list(description.triples)
         labels = Labels(triples, settings.base_iri)
         node = ox.NamedNode(iri)
@@ -139,6 +149,8 @@ def pages_router(settings: Settings, store: Store, templates: Jinja2Templates,
             "schema_org": schema_org(iri, labels.of(iri),
                                      schema_type["schemaType"].value if schema_type else None,
                                      same_as(iri, triples)),
+            "notices": [notice_view(n, links) for n in notices(store, settings.base_iri,
+                                                                 this=node)],
         }  # fmt: skip
         sentences = list(run(store, "sentences", settings.base_iri, article=node))
         if sentences:
@@ -202,7 +214,7 @@ def _rdf(store: Store, iri: str, fmt: formats.Format, settings: Settings) -> Res
     else:
         description = describe(store, iri, settings.base_iri)
         if not size:
-            _check_exists(store, iri, settings, description)
+            _check_exists(store, iri, settings, description, asked=fmt)
         triples = description.rdf()
     if size:
         triples.append(ox.Triple(node, ox.NamedNode(VOID_TRIPLES), ox.Literal(size)))
@@ -210,13 +222,23 @@ def _rdf(store: Store, iri: str, fmt: formats.Format, settings: Settings) -> Res
     return Response(body, media_type=fmt.content_type)
 
 
-def _check_exists(store: Store, iri: str, settings: Settings, description: Description) -> None:
-    """NotFound unless the IRI is in the dataset; a description with triples or links in
-    says so already, without asking the store again."""
-    if description.triples or description.incoming_total:
+def _check_exists(store: Store, iri: str, settings: Settings, description: Description, *,
+                  asked: formats.Format) -> None:  # fmt: skip
+    """NotFound unless the IRI is in the dataset, Gone when it is only linked to and a
+    release removed it; a description with triples says so already, without asking the
+    store again. ``asked``: the twin requested."""
+    if description.triples:
         return
-    if not exists(store, iri, settings.base_iri):
-        raise missing(settings, iri)
+    linked = description.incoming_total > 0
+    _gone(settings, iri, asked, always=not linked and not exists(store, iri, settings.base_iri))
+
+
+def _gone(settings: Settings, iri: str, asked: formats.Format | None, *, always: bool) -> None:
+    """Gone when a release removed the IRI, though something may still link to it (the
+    correction that withdrew it names it); when ``always``, NotFound otherwise."""
+    answer = missing(settings, iri, asked=asked)
+    if always or isinstance(answer, Gone):
+        raise answer
 
 
 def _incoming_query(iri: str) -> str:

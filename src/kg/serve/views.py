@@ -8,6 +8,7 @@ reader on any host clicks through the whole graph; other IRIs stay as they are.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ import pyoxigraph as ox
 
 from kg.namespaces import ontology_namespace, prefixes
 from kg.output import compact
+from kg.serve.resources import Notice
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = (
@@ -171,6 +173,42 @@ def evidence(
                      labels.of(article), f"{links.href(article)}.html#s{number}")
         )  # fmt: skip
     return sorted({e.sentence: e for e in found}.values(), key=lambda e: (e.article, e.number))
+
+
+@dataclass
+class NoticeView:
+    """A correction or retraction as a page shows it, in words first (not only colour)."""
+
+    kind: str  # "correction" or "retraction"
+    href: str
+    label: str
+    date: str
+    note: str  # ends as a sentence does
+    property: tuple[str, str] | None  # label, href
+    earlier: Value | None
+    evidence: list[Evidence]
+
+
+def notice_view(notice: Notice, links: Links) -> NoticeView:
+    """A notice with links through the serving origin; a property the store has no label
+    for (``rdfs:label`` itself) is named by its local name."""
+    prop = None
+    if notice.property:
+        name = notice.property_label or re.split(r"[#/]", notice.property)[-1]
+        prop = (name, links.href(notice.property))
+    earlier = None
+    if notice.earlier is not None:
+        href = links.href(notice.earlier_iri) if notice.earlier_iri else None
+        earlier = Value(notice.earlier, href, "iri" if href else "literal")
+    note = (notice.note or "").strip()
+    if note and note[-1] not in ".!?":
+        note += "."
+    return NoticeView(
+        notice.kind, links.href(notice.record), notice.label or notice.kind.capitalize(),
+        notice.date or "an unrecorded date", note, prop, earlier,
+        [Evidence(s, n, text, article, "", f"{links.href(article)}.html#s{n}")
+         for s, n, text, article in notice.evidence],
+    )  # fmt: skip
 
 
 def same_as(subject: str, triples: list[ox.Triple]) -> list[str]:

@@ -23,6 +23,7 @@ from typing import Any
 
 from kg.config import Settings
 from kg.errors import EnvironmentProblem, UsageError
+from kg.files import write_atomically
 
 DATABASE_DIR = "oxigraph"
 BUILD_INFO = "build.json"
@@ -71,13 +72,6 @@ def _remove_stale_builds(link: Path, keep: set[Path | None]) -> None:
     for candidate in builds_dir(link).iterdir():
         if candidate.resolve() not in keep:
             shutil.rmtree(candidate, ignore_errors=True)
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write through a temporary file and a rename: readers see the old file or the new."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(content.encode() if isinstance(content, str) else content)
-    os.replace(temp, path)
 
 
 @dataclass(frozen=True, slots=True)
