@@ -379,18 +379,20 @@ def status(browser) -> str:
 
 def wait_for_completions(browser, *, expect: bool = True, containing: str = "") -> list[str]:
     """The texts of the completion popup's items, once it shows (some containing ``containing``)."""
-    from selenium.common.exceptions import TimeoutException
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    def items(b):
+    def items(b):  # the popup redraws when suggestions arrive: a stale item means look again
         popup = b.find_element(By.ID, "completion")
         found = [li.text for li in popup.find_elements(By.TAG_NAME, "li")]
         shown = popup.is_displayed() and found and any(containing in item for item in found)
         return found if shown else None
 
     try:
-        return WebDriverWait(browser, 5 if expect else 0.5).until(items)
+        wait = WebDriverWait(browser, 5 if expect else 0.5,
+                             ignored_exceptions=(StaleElementReferenceException,))  # fmt: skip
+        return wait.until(items)
     except TimeoutException:
         if expect:
             raise
