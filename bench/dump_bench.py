@@ -13,8 +13,10 @@ checksums, every graph's part made afresh) and ``write_dumps`` again with every 
 kept (what a release costs when nothing changed).
 With ``--articles`` the store is instead a corpus of bench/generate.py built by
 ``kg build``: the same data as the build and HTTP benchmarks.
-Peak memory is the run's maximum resident set size (``VmHWM``, else ``getrusage``),
-Oxigraph's caches included; ``--tracemalloc`` adds the Python heap peak (slower).
+Peak memory is the run's whole process tree (its part workers included), sampled
+every 50 ms, or the run's own maximum resident set size (``VmHWM``) when higher,
+Oxigraph's caches included; CPU includes the workers'; ``--tracemalloc`` adds the
+Python heap peak (slower).
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from build_bench import tree_rss
 from results import machine, preamble, write_section
 
 HERE = Path(__file__).resolve().parent
@@ -183,6 +187,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale / 1024
 
 
+def children_cpu() -> float:
+    """CPU seconds of this process's ended children: the dump's part workers."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(kind: str, project: Path, trace: bool) -> None:
     """Runs one measurement in this (fresh) process and prints it as JSON."""
     import kg.release.dumps  # noqa: F401  (imports are not part of the measurement)
@@ -191,13 +201,13 @@ def child(kind: str, project: Path, trace: bool) -> None:
         import tracemalloc
 
         tracemalloc.start()
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), time.process_time() + children_cpu()
     runs = {"reference": run_reference, "kg": run_kg,
             "kg-kept": lambda p: run_kg(p, kept=True)}  # fmt: skip
     runs[kind](project)
     result = {
         "seconds": time.perf_counter() - started,
-        "cpu_seconds": time.process_time() - cpu,
+        "cpu_seconds": time.process_time() + children_cpu() - cpu,  # its workers' too
         "peak_rss_mb": peak_rss_mb(),
     }
     if trace:
@@ -207,12 +217,31 @@ def child(kind: str, project: Path, trace: bool) -> None:
 
 
 def measure(kind: str, project: Path, trace: bool) -> dict[str, float]:
+    """One run in a fresh process; its peak memory is that of the whole process tree
+    (the dump's part workers with it), sampled every 50 ms, or the process's own peak
+    when that is higher (a peak between two samples)."""
     command = [sys.executable, __file__, "--child", kind, "--project", str(project)]
-    output = subprocess.run(
-        [*command, *(["--tracemalloc"] if trace else [])], check=True, capture_output=True,
-        text=True,
-    )  # fmt: skip
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    command += ["--tracemalloc"] if trace else []
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)  # fmt: skip
+    peak, stop = 0, threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, errors = process.communicate()
+    stop.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{errors[-3000:]}")
+    result = json.loads(output.strip().splitlines()[-1])
+    result["peak_rss_mb"] = max(result["peak_rss_mb"], peak / 2**20)
+    return result
 
 
 def row(quads: int, name: str, result: dict[str, float], reference: dict[str, float]) -> str:

@@ -9,10 +9,12 @@ report, ``kg build`` refuses to publish a dataset that does not conform.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
@@ -277,21 +279,27 @@ def check_violation_queries(
     """Run each ``*-violation.rq``; every row it returns is a problem.
 
     ``graphs`` limits the queries to those named graphs (as their default graph and
-    their named graphs), for a rebuild that knows where a violation can be.
+    their named graphs), for a rebuild that knows where a violation can be. The queries
+    run side by side, one per core: Oxigraph evaluates them without holding the GIL
+    (25 s one after another at 10,000 articles, 11 s on two threads); the problems are
+    reported in the queries' order.
     """
     names = None if graphs is None else [ox.NamedNode(g) for g in graphs]
     report = ValidationReport()
     locate = locator(sources)
-    for query in queries:
-        if not is_violation_query(query):
-            continue
+    gates = [q for q in queries if is_violation_query(q)]
+    for query in gates:
         refuse_outbound(query.text, f"sparql/{query.path.name}")
-        report.checked["violation queries"] += 1
+
+    def rows(query: StoredQuery) -> list[dict[str, ox.Term]]:
         solutions = run_query(store, query.text, default_graph=names, named_graphs=names)
         variables = solutions.variables
-        for solution in solutions:
-            bound = {v.value: solution[v] for v in variables if solution[v] is not None}
-            report.extend([_query_problem(query, bound, locate)])
+        return [{v.value: row[v] for v in variables if row[v] is not None} for row in solutions]
+
+    with ThreadPoolExecutor(max(1, min(len(gates), len(os.sched_getaffinity(0))))) as pool:
+        for query, found in zip(gates, pool.map(rows, gates), strict=True):
+            report.checked["violation queries"] += 1
+            report.extend(_query_problem(query, bound, locate) for bound in found)
     return report
 
 

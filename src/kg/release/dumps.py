@@ -51,13 +51,13 @@ from kg.release.files import (
     describe_file,
 )
 from kg.release.history import HISTORY_FILE, GraphChange, History
+from kg.release.part_workers import made_parts
 from kg.release.parts import (
     Assembled,
     Blobs,
     Part,
     PartStore,
     Stats,
-    graph_lines,
     grouped,
     part_key,
     serialize,
@@ -67,6 +67,7 @@ from kg.release.union_index import UnionIndex, parts_database
 from kg.release.void import release_time, write_void
 from kg.release.writers import jsonld_head, jsonld_tail, prefix_lines
 from kg.store.builds import (
+    DATABASE_DIR,
     discard_build,
     local_store,
     new_build_dir,
@@ -160,8 +161,9 @@ def write_dumps(settings: Settings, store: EmbeddedStore | None = None) -> DumpR
                            changes=changes if last and kept == last.version else None,
                            vocabulary=namespaces.ontology_namespace(settings.base_iri))  # fmt: skip
 
-        release = _write_data(database, build_dir, settings, keys, parts_directory(settings),
-                              info.version, record)  # fmt: skip
+        files = info.path / DATABASE_DIR if info.path else None
+        release = _write_data(database, files, build_dir, settings, keys,
+                              parts_directory(settings), info.version, record)  # fmt: skip
         publish_releases(history, build_dir)
         context = {"@context": namespaces.prefixes(settings.base_iri)}
         (build_dir / CONTEXT_FILE).write_text(json.dumps(context, indent=2) + "\n", "utf-8")
@@ -199,10 +201,12 @@ release's) and the version of the release the kept parts make."""
 
 
 def _write_data(
-    store: ox.Store, out: Path, settings: Settings, keys: dict[str, str], parts_dir: Path,
-    version: str, record: OnRelease,
+    store: ox.Store, database: Path | None, out: Path, settings: Settings,
+    keys: dict[str, str], parts_dir: Path, version: str, record: OnRelease,
 ) -> Assembled:  # fmt: skip
-    """The data dumps, assembled from every graph's part (``kg.release.parts``)."""
+    """The data dumps, assembled from every graph's part (``kg.release.parts``); the
+    parts to make are made from ``store``, or from its files (``database``) in worker
+    processes when there are many (``kg.release.part_workers``)."""
     names = namespaces.prefixes(settings.base_iri)
     space = names["kgid"]
     with parts_database(parts_dir) as db:
@@ -210,15 +214,18 @@ def _write_data(
         graphs = sorted((g.value for g in store.named_graphs()), key=lambda g: g.encode())
         if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
             graphs.insert(0, "")  # N-Quads order: the default graph first
-        parts, made = [], 0
+        found: dict[str, Part] = {}
+        jobs = []
         for graph in graphs:
             key = part_key(keys.get(graph), graph, names)
             part = kept.kept.get(graph)
             if key is None or part is None or part.key != key:
-                node = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-                part = kept.make(graph, key, graph_lines(store, node), names, space)
-                made += 1
-            parts.append(part)
+                jobs.append((graph, key))
+            else:
+                found[graph] = part
+        for made in made_parts(store, database, jobs, names, space):
+            found[made.graph] = kept.put(made)
+        parts, made = [found[graph] for graph in graphs], len(jobs)
         index = UnionIndex(db)
         index.sync(parts, kept)
         release = Assembled(parts, made, index.distinct_objects())
@@ -246,16 +253,16 @@ def _write_files(
     with ExitStack() as files:
         nquads = files.enter_context((out / "dataset.nq.gz").open("wb"))
         ntriples = files.enter_context((out / "dataset.nt.gz").open("wb"))
-        trig, turtle, jsonld = (files.enter_context(_text(out / f"dataset.{ext}"))
+        trig, turtle, jsonld = (files.enter_context(_bytes(out / f"dataset.{ext}"))
                                 for ext in ("trig", "ttl", "jsonld"))  # fmt: skip
         for text in (trig, turtle):
-            text.write(prefix_lines(names))
-        jsonld.write(jsonld_head(names))
+            text.write(prefix_lines(names).encode())
+        jsonld.write(jsonld_head(names).encode())
         first = True
         for part in parts:
             blobs = kept.read(part.key)  # one part in memory at a time
             nquads.write(blobs["nq.gz"])  # gzip members concatenate
-            trig.write(blobs["trig"].decode())
+            trig.write(blobs["trig"])  # parts are UTF-8: bytes go through as they are
             for name, graph in alone.items():
                 if part.graph == graph:
                     (out / f"{name}.ttl").write_text(prefix_lines(names) + blobs["ttl"].decode(),
@@ -268,12 +275,12 @@ def _write_files(
             else:
                 stats.add(part.stats)
             ntriples.write(blobs["nt.gz"])
-            turtle.write(blobs["ttl"].decode())
-            text = blobs["jsonld"].decode()
+            turtle.write(blobs["ttl"])
+            text = blobs["jsonld"]
             if first and text:
                 text, first = text[1:], False  # the first node follows no comma
             jsonld.write(text)
-        jsonld.write(jsonld_tail(empty=first))
+        jsonld.write(jsonld_tail(empty=first).encode())
     for name in alone:  # a project without an ontology or shapes graph still has the file
         if not (out / f"{name}.ttl").exists():
             (out / f"{name}.ttl").write_text(prefix_lines(names), encoding="utf-8")
@@ -313,5 +320,5 @@ def _with_shared(
     return lines
 
 
-def _text(path: Path) -> Any:
-    return path.open("w", encoding="utf-8", newline="\n", buffering=2**20)
+def _bytes(path: Path) -> Any:
+    return path.open("wb", buffering=2**20)

@@ -251,28 +251,52 @@ class PartStore:
     ) -> Part:  # fmt: skip
         """Keep a part and describe it (its bytes are read back when needed, one part at
         a time: holding them all would hold the dataset)."""
-        if key is None:
-            digest = hashlib.sha256(f"{PARTS_VERSION}\0{graph}\0".encode())
-            for line in lines:
-                digest.update(line)
-            key = digest.hexdigest()
-        groups = grouped(lines)
-        blobs = graph_files(graph, lines, groups, prefixes)
-        head = json.dumps([[kind, len(blobs[kind])] for kind in KINDS]).encode()
-        data = b"".join([head, b"\n", *(blobs[kind] for kind in KINDS)])
-        self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (key, data))
-        return Part(graph, key, statistics(groups, uri_space))
+        return self.put(made_part(graph, key, lines, prefixes, uri_space))
+
+    def put(self, made: MadePart) -> Part:
+        """Keep a part made here or in a worker (``kg.release.part_workers``)."""
+        self.db.execute("INSERT OR REPLACE INTO parts VALUES (?, ?)", (made.key, made.data))
+        return Part(made.graph, made.key, made.stats)
 
     def keep(self, parts: Iterable[Part], version: str) -> None:
         """Record ``parts`` as the current ones, those of release ``version``, and forget
-        every other part."""
+        every other part; only the rows of graphs whose part changed are written."""
+        now = {p.graph: p for p in parts}
+        before = {graph: part.key for graph, part in self.kept.items()}
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
-        self.db.execute("DELETE FROM current")
-        self.db.executemany("INSERT INTO current VALUES (?, ?, ?)",
+        self.db.executemany("DELETE FROM current WHERE graph = ?",
+                            ((g,) for g, key in before.items() if g not in now))  # fmt: skip
+        self.db.executemany("INSERT OR REPLACE INTO current VALUES (?, ?, ?)",
                             ((p.graph, p.key, json.dumps(p.stats.to_json(), sort_keys=True))
-                             for p in parts))  # fmt: skip
-        self.db.execute("DELETE FROM parts WHERE key NOT IN (SELECT key FROM current)")
-        self.kept = {p.graph: p for p in parts}
+                             for p in parts if before.get(p.graph) != p.key))  # fmt: skip
+        if len(before) != len(now) or any(before.get(g) != p.key for g, p in now.items()):
+            self.db.execute("DELETE FROM parts WHERE key NOT IN (SELECT key FROM current)")
+        self.kept = now
+
+
+@dataclass(frozen=True, slots=True)
+class MadePart:
+    """A part's bytes as the parts database keeps them, before they are kept."""
+
+    graph: str
+    key: str
+    data: bytes  # a JSON line of (kind, size) pairs, then every kind's bytes
+    stats: Stats
+
+
+def made_part(graph: str, key: str | None, lines: list[bytes], prefixes: Mapping[str, str],
+              uri_space: str) -> MadePart:  # fmt: skip
+    """Every kind of part of one graph, from its lines; ``key`` None: a hash of them."""
+    if key is None:
+        digest = hashlib.sha256(f"{PARTS_VERSION}\0{graph}\0".encode())
+        for line in lines:
+            digest.update(line)
+        key = digest.hexdigest()
+    groups = grouped(lines)
+    blobs = graph_files(graph, lines, groups, prefixes)
+    head = json.dumps([[kind, len(blobs[kind])] for kind in KINDS]).encode()
+    data = b"".join([head, b"\n", *(blobs[kind] for kind in KINDS)])
+    return MadePart(graph, key, data, statistics(groups, uri_space))
 
 
 def part_key(source_key: str | None, graph: str, prefixes: Mapping[str, str]) -> str | None:
