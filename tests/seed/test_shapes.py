@@ -27,6 +27,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
+from kg.build.implied_types import implied_types, superclasses
 from kg.build.pipeline import validate_only
 from kg.build.shacl_tuning import prepare
 from kg.build.validate import check_violation_queries, shacl_problems
@@ -128,7 +129,19 @@ def _store(quads: list[tuple], ontology: Graph) -> ox.Store:
     for quad in quads:
         dataset.add(quad)
     store.load(input=dataset.serialize(format="nquads"), format=ox.RdfFormat.N_QUADS)
+    _add_implied_types(store)
     return store
+
+
+def _add_implied_types(store: ox.Store) -> None:
+    """The superclass types the build writes into each graph (``kg.build.implied_types``),
+    which the gates read instead of following ``rdfs:subClassOf``."""
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    supers = superclasses(q.triple for q in store.quads_for_pattern(None, None, None, ontology))
+    for graph in list(store.named_graphs()):
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
+                     for t in implied_types(triples, supers))  # fmt: skip
 
 
 def _query_messages(quads: list[tuple], ontology: Graph, queries: list) -> set[str]:
