@@ -62,6 +62,7 @@ from kg.release.parts import (
     part_key,
     serialize,
     statistics,
+    unpacked,
 )
 from kg.release.union_index import UnionIndex, parts_database
 from kg.release.void import release_time, write_void
@@ -223,10 +224,11 @@ def _write_data(
                 jobs.append((graph, key))
             else:
                 found[graph] = part
+        index = UnionIndex(db)
         for made in made_parts(store, database, jobs, names, space):
             found[made.graph] = kept.put(made)
+            index.add(made.key, unpacked(made.data))  # while the workers make the next ones
         parts, made = [found[graph] for graph in graphs], len(jobs)
-        index = UnionIndex(db)
         index.sync(parts, kept)
         release = Assembled(parts, made, index.distinct_objects())
         release.stats = _write_files(out, kept, parts, names, index.shared_subjects(),

@@ -239,11 +239,7 @@ class PartStore:
     def read(self, key: str) -> Blobs:
         """Every kind of a part: a JSON line of sizes, then the bytes."""
         (raw,) = self.db.execute("SELECT data FROM parts WHERE key = ?", (key,)).fetchone()
-        head, _, body = bytes(raw).partition(b"\n")
-        blobs, at = {}, 0
-        for kind, size in json.loads(head):
-            blobs[kind], at = body[at : at + size], at + size
-        return blobs
+        return unpacked(bytes(raw))
 
     def make(
         self, graph: str, key: str | None, lines: list[bytes], prefixes: Mapping[str, str],
@@ -282,6 +278,15 @@ class MadePart:
     key: str
     data: bytes  # a JSON line of (kind, size) pairs, then every kind's bytes
     stats: Stats
+
+
+def unpacked(data: bytes) -> Blobs:
+    """A part's kinds from its bytes as kept: a JSON line of sizes, then the bytes."""
+    head, _, body = data.partition(b"\n")
+    blobs, at = {}, 0
+    for kind, size in json.loads(head):
+        blobs[kind], at = body[at : at + size], at + size
+    return blobs
 
 
 def made_part(graph: str, key: str | None, lines: list[bytes], prefixes: Mapping[str, str],

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.release.parts import Part, PartStore
+from kg.release.parts import Blobs, Part, PartStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS parts (key TEXT PRIMARY KEY, data BLOB);
@@ -54,13 +54,21 @@ class UnionIndex:
             self.db.execute("DELETE FROM subjects WHERE key = ?", (key,))
             self.db.execute("DELETE FROM counted WHERE key = ?", (key,))
         for key in sorted(wanted - counted):
-            blobs = store.read(key)
-            terms = blobs["subjects"].split(b"\n")
-            self.db.executemany("INSERT INTO subjects VALUES (?, ?)",
-                                ((t, key) for t in terms if t))  # fmt: skip
-            self._change(blobs["objects"], +1)
-            self.db.execute("INSERT INTO counted VALUES (?)", (key,))
+            self._count(key, store.read(key))
         self.db.execute("DELETE FROM objects WHERE parts <= 0")
+
+    def add(self, key: str, blobs: Blobs) -> None:
+        """Count a part as it is made, from the bytes at hand: ``sync`` then need not read
+        it back (at 10,000 fresh parts, 2.5 GB from SQLite)."""
+        if self.db.execute("SELECT 1 FROM counted WHERE key = ?", (key,)).fetchone() is None:
+            self._count(key, blobs)
+
+    def _count(self, key: str, blobs: Blobs) -> None:
+        terms = blobs["subjects"].split(b"\n")
+        self.db.executemany("INSERT INTO subjects VALUES (?, ?)",
+                            ((t, key) for t in terms if t))  # fmt: skip
+        self._change(blobs["objects"], +1)
+        self.db.execute("INSERT INTO counted VALUES (?)", (key,))
 
     def _change(self, objects: bytes, step: int) -> None:
         self.db.executemany(
