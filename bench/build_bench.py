@@ -52,13 +52,10 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def measure(command: list[str], cwd: Path | None = None) -> dict:
-    """Run ``command``; wall seconds, peak tree memory and its output."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)  # fmt: skip
-    peak = 0
-    stop = threading.Event()
+def communicate_sampled(process: subprocess.Popen) -> tuple[str, str | None, int]:
+    """The process's output and errors once it ends, and the peak resident bytes of its
+    whole tree (its workers too), sampled every 50 ms while it ran."""
+    peak, stop = 0, threading.Event()
 
     def sample() -> None:
         nonlocal peak
@@ -68,9 +65,18 @@ def measure(command: list[str], cwd: Path | None = None) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    output, _ = process.communicate()
+    output, errors = process.communicate()
     stop.set()
     sampler.join()
+    return output, errors, peak
+
+
+def measure(command: list[str], cwd: Path | None = None) -> dict:
+    """Run ``command``; wall seconds, peak tree memory and its output."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)  # fmt: skip
+    output, _, peak = communicate_sampled(process)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{output[-3000:]}")
     return {"seconds": time.perf_counter() - started, "peak_mb": peak / 2**20, "output": output}

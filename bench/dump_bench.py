@@ -28,14 +28,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from build_bench import tree_rss
+from build_bench import communicate_sampled
 from results import machine, preamble, write_section
 
 HERE = Path(__file__).resolve().parent
@@ -224,19 +223,7 @@ def measure(kind: str, project: Path, trace: bool) -> dict[str, float]:
     command += ["--tracemalloc"] if trace else []
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)  # fmt: skip
-    peak, stop = 0, threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not stop.is_set():
-            peak = max(peak, tree_rss(process.pid))
-            stop.wait(0.05)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    output, errors = process.communicate()
-    stop.set()
-    sampler.join()
+    output, errors, peak = communicate_sampled(process)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{errors[-3000:]}")
     result = json.loads(output.strip().splitlines()[-1])

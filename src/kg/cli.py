@@ -352,12 +352,12 @@ def _cmd_sentences(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_article(settings: Settings, args: argparse.Namespace) -> int:
-    from kg.project.retraction import retract, retraction_date
-    from kg.project.scaffold import issued_date, new_article, read_article_text
+    from kg.project.retraction import retract
+    from kg.project.scaffold import calendar_day, issued_date, new_article, read_article_text
 
     if args.action == "retract":
         path = retract(settings.project, args.slug, reason=args.reason, base_iri=settings.base_iri,
-                       on=retraction_date(args.date))  # fmt: skip
+                       on=calendar_day(args.date, "--date"))  # fmt: skip
         print(f"kg: wrote {path}; run `kg build` to publish the retraction")
         return EXIT_OK
 

@@ -3,9 +3,10 @@ retractions: the seed with a second story, then a correction and a retraction of
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from kg.project.retraction import retract, retraction_date
+from kg.project.retraction import retract
 
 ARTICLES = Path("data/articles")
 STORY = "second-story"
@@ -49,4 +50,4 @@ def correct(root: Path) -> None:
 
 
 def retract_story(root: Path) -> None:
-    retract(root, STORY, reason=REASON, on=retraction_date("2025-04-02"), base_iri=BASE)
+    retract(root, STORY, reason=REASON, on=date(2025, 4, 2), base_iri=BASE)

@@ -12,7 +12,6 @@ and why it was retracted.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 
@@ -58,16 +57,6 @@ def tombstone_triples(article_iri: str, triples: list[ox.Triple]) -> list[ox.Tri
     return [
         t for t in triples if t.subject == article and t.predicate.value in TOMBSTONE_PREDICATES
     ]
-
-
-def retraction_date(text: str) -> date:
-    """A retraction date as a curator writes it: YYYY-MM-DD."""
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise UsageError(f"--date {text}: not a date", hint="write it as YYYY-MM-DD (2025-04-02)")
 
 
 def retract(root: Path, slug: str, *, reason: str, on: date, base_iri: str,

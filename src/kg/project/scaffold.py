@@ -151,13 +151,18 @@ def read_article_text(path: Path) -> bytes:
 
 
 def issued_date(text: str | None) -> date | None:
-    """A publication date as a curator writes it: YYYY-MM-DD and nothing else."""
+    """``--issued``, when given."""
+    return None if text is None else calendar_day(text, "--issued")
+
+
+def calendar_day(text: str, option: str) -> date:
+    """A date as a curator writes it on the command line: YYYY-MM-DD and nothing else."""
     try:
-        if text is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text) if text else None
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
     except ValueError:
         pass
-    raise UsageError(f"--issued {text}: not a date", hint="write it as YYYY-MM-DD (2025-03-13)")
+    raise UsageError(f"{option} {text}: not a date", hint="write it as YYYY-MM-DD (2025-03-13)")
 
 
 def _sentences(text: bytes, shown: str) -> list[Sentence]:
