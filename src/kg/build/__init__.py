@@ -3,7 +3,8 @@
 Owns assembling the named graphs from the project (``dataset``, with the types the
 ontology implies from ``implied_types``), loading them article
 batch by article batch (``loading``), SHACL and the ``*-violation.rq`` gates
-(``validate``, with ``shacl_batches`` and ``shacl_tuning`` to make pySHACL fast, and
+(``validate``, with ``shacl_batches``, ``shacl_tuning`` and ``rdflib_memory`` to make
+pySHACL fast, and
 ``causes`` to put each problem at the line of its mistake, consequences under it), the
 state that lets a rebuild start from the last store (``incremental``), the checks of
 links to Wikidata and DBpedia (``links``), and the whole run with its atomic swap

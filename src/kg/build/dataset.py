@@ -7,7 +7,7 @@ validation problems can point back to a file and line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from kg import namespaces
 from kg.build.implied_types import RDF_TYPE, Superclasses, implied_types, superclasses
+from kg.build.rdflib_memory import filled_graph
 from kg.errors import DataError
 from kg.project.directory import Article, Project
 from kg.project.mentions import mention_layer, read_mentions
@@ -157,24 +158,23 @@ def from_files(project: Project, iri: str, kind: str, paths: Iterable[Path]) -> 
     return GraphSource(iri, kind, triples, files)
 
 
-def to_rdflib(
-    triples: Iterable[ox.Triple],
-    *,
-    into: Graph | None = None,
-    iris: dict[str, URIRef] | None = None,
-) -> Graph:
+def to_rdflib(triples: Iterable[ox.Triple], *, iris: dict[str, URIRef] | None = None) -> Graph:
     """Copy triples into an rdflib Graph (for pySHACL), term by term without re-parsing.
 
     ``iris`` keeps one ``URIRef`` per IRI across calls: building the terms is most of
     the cost of a data graph, and the same classes and predicates recur in every triple.
     """
-    graph = Graph() if into is None else into
-    add = graph.add
+    return filled_graph(rdflib_triples(triples, iris))
+
+
+def rdflib_triples(
+    triples: Iterable[ox.Triple], iris: dict[str, URIRef] | None = None
+) -> Iterator[tuple[Node, Node, Node]]:
+    """pyoxigraph triples as rdflib's, one ``URIRef`` per IRI (kept in ``iris``)."""
     cache: dict[str, URIRef] = {} if iris is None else iris
     for triple in triples:
-        add((_term(triple.subject, cache), _term(triple.predicate, cache),
-             _term(triple.object, cache)))  # fmt: skip
-    return graph
+        yield (_term(triple.subject, cache), _term(triple.predicate, cache),
+               _term(triple.object, cache))  # fmt: skip
 
 
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal, iris: dict[str, URIRef]) -> Node:

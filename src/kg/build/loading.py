@@ -200,7 +200,8 @@ def _articles(
         if iri in kept:
             store.remove_graph(ox.NamedNode(iri))
     report.checked["articles unchanged since the last build"] += len(project.articles) - len(todo)
-    cache.conforming.update({a.iri: keys[a.iri] for a in project.articles if a not in todo})
+    fresh = {a.iri for a in todo}  # a set: membership in the list was 7 s at 10k articles
+    cache.conforming.update({a.iri: keys[a.iri] for a in project.articles if a.iri not in fresh})
     _validate_articles(settings, project, todo, keys, store, shared, report,
                        bulk=bulk, cache=cache, progress=progress)  # fmt: skip
     after = _scope(store, project, changed, shared, previous, before=False)

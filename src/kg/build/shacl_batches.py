@@ -14,16 +14,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from itertools import chain
 
 import pyoxigraph as ox
 import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.build.dataset import GraphSource, to_rdflib
+from kg.build.dataset import GraphSource, rdflib_triples, to_rdflib
+from kg.build.rdflib_memory import filled_graph
 from kg.build.shacl_tuning import prepare
 from kg.build.validate import Problem, shacl_problems
 
@@ -61,22 +63,23 @@ def _setup(shapes_nt: bytes, ontology_nt: bytes, entities_nt: bytes) -> None:
     )
 
 
-def _graph(ntriples: bytes, iris: dict[str, URIRef], into: Graph | None = None) -> Graph:
-    parsed = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return to_rdflib((q.triple for q in parsed), into=into, iris=iris)
+def _graph(ntriples: bytes, iris: dict[str, URIRef]) -> Graph:
+    return to_rdflib(_parsed(ntriples), iris=iris)
+
+
+def _parsed(ntriples: bytes) -> Iterator[ox.Triple]:
+    return (q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
 
 
 def _validate(batch: Sequence[tuple[str, bytes]]) -> list[Problem]:
     """Validate articles (IRI, N-Triples) as one data graph; problems name their article."""
     assert _context is not None, "call _setup first"
-    data = Graph()
-    for _, ntriples in batch:
-        _graph(ntriples, _context.iris, into=data)
+    triples = [
+        t for _, ntriples in batch
+        for t in rdflib_triples(_parsed(ntriples), _context.iris)
+    ]  # fmt: skip
     articles = {iri for iri, _ in batch}
-    for triple in _referenced_entities(data):
-        data.add(triple)
-    for triple in _context.ontology:
-        data.add(triple)
+    data = filled_graph(chain(triples, _referenced_entities(triples), _context.ontology))
     conforms, results, _ = pyshacl.validate(
         data, shacl_graph=_context.shapes, inference="none", allow_warnings=True
     )
@@ -88,7 +91,7 @@ def _validate(batch: Sequence[tuple[str, bytes]]) -> list[Problem]:
     ]
 
 
-def _referenced_entities(data: Graph) -> Iterable[tuple]:
+def _referenced_entities(data: list[tuple]) -> Iterator[tuple]:
     """The shared entities an article batch references, and those they reference in turn."""
     assert _context is not None
     entities = _context.entities
