@@ -67,3 +67,20 @@ def test_binding_in_the_branches_gives_the_same_answer():
         pasted = text.replace("?this", str(this))
         rows = [[str(t) for t in row] for row in store.query(bound)]
         assert rows == [[str(t) for t in row] for row in store.query(pasted)], name
+
+
+@pytest.mark.parametrize(
+    ("query", "column", "prefix"),
+    [("SELECT * WHERE { ?s foo:bar ?o }", 21, "foo"),
+     ("SELECT * WHERE {\n  ?s a  zz:q ; <x:y> ?o }", 9, "zz")],
+)  # fmt: skip
+def test_an_undeclared_prefix_is_named_at_its_place(query, column, prefix):
+    from kg.querytext import syntax_error_message
+
+    with pytest.raises(SyntaxError) as raised:
+        ox.Store().query(query)
+    message = syntax_error_message(query, str(raised.value))
+    assert f"column {column}: the prefix {prefix}: is not declared" in message
+    assert f"'PREFIX {prefix}: <…>'" in message
+    excerpt, caret = message.splitlines()[1:]
+    assert excerpt[caret.index("^") :].startswith(f"{prefix}:")

@@ -237,18 +237,32 @@ def syntax_error_message(query: str, engine_message: str) -> str:
     if not match:
         return f"SPARQL syntax error: {engine_message}"
     line, column, detail = int(match[1]), int(match[2]), " ".join(match[3].split())
+    lines = query.splitlines() or [""]
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
     detail, classes = _CHARACTER_CLASS.subn("", detail)
-    if detail.startswith("expected "):
+    undeclared = _undeclared_prefix(source, column) if "Prefix not found" in detail else None
+    if undeclared:
+        column, name = undeclared
+        detail = f"the prefix {name}: is not declared; add 'PREFIX {name}: <…>' above the query"
+    elif detail.startswith("expected "):
         listed = detail.removeprefix("expected ").removeprefix("one of ")
         tokens = _EXPECTED_TOKEN.findall(listed)
         shown = tokens[:MAX_EXPECTED]
         if classes or len(tokens) > MAX_EXPECTED:
             shown.append("…")
         detail = "expected " + (shown[0] if len(shown) == 1 else "one of " + ", ".join(shown))
-    lines = query.splitlines() or [""]
-    source = lines[line - 1] if 0 < line <= len(lines) else ""
     start = max(0, column - 60)
     excerpt = source[start : start + 120]
     caret = " " * (column - 1 - start) + "^"
     return (f"SPARQL syntax error at line {line}, column {column}: {detail}\n"
             f"  {excerpt}\n  {caret}")  # fmt: skip
+
+
+_PREFIXED_NAME = re.compile(r"(?<![\w:<?$])([A-Za-z][\w.-]*)?:[\w.-]*")
+
+
+def _undeclared_prefix(source: str, column: int) -> tuple[int, str] | None:
+    """Where the prefixed name that ends at the engine's column starts, and its prefix:
+    Oxigraph reports an undeclared prefix after the name, as "Prefix not found"."""
+    names = [m for m in _PREFIXED_NAME.finditer(source, 0, column) if m.group(1) is not None]
+    return (names[-1].start() + 1, names[-1].group(1)) if names else None

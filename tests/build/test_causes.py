@@ -103,7 +103,7 @@ def test_messages_show_values_by_name_never_as_sparql_variables(redescribed):
     text = run_kg("validate", cwd=redescribed).stdout
     assert not re.search(r"\?\w+=", text), text
     assert "    sentence:   <https://kg.example.org/id/article/china-fentanyl-tariffs/s7>" in text
-    assert "    end:        <https://kg.example.org/id/article/second-story>" in text
+    assert "    chain ends at: <https://kg.example.org/id/article/second-story>" in text
     body = json.loads(run_kg("validate", "--format", "json", cwd=redescribed).stdout)
     results = [body["results"][0], *body["results"][0]["consequences"]]
     assert all(not r.get("value", "").startswith("?") for r in results)
@@ -165,3 +165,14 @@ def test_an_iri_no_graph_describes_is_reported_where_it_is_written(tmp_path):
     line = line_of(HEAD, "kgo:speaker <")
     assert result.stdout.startswith(f"{SECOND}:{line}:17: violation: A statement needs exactly")
     assert f"    value:      <{typo}>" in result.stdout
+
+
+def test_a_gate_without_a_path_is_reported_at_the_line_of_the_value_it_names(tmp_path):
+    """A stored query's row names the focus and the offending value: the line is the
+    triple's (the speaker's), not the line that starts the statement's description."""
+    graph = HEAD.replace(f"<{FOREIGN}>", "<https://kg.example.org/id/country/china>")
+    project = second_article(seed_project(tmp_path / "project"), graph)
+    result = run_kg("validate", cwd=project)
+    assert result.returncode == 1
+    line = line_of(graph, "kgo:speaker <")
+    assert result.stdout.startswith(f"{SECOND}:{line}:17: violation: A statement needs exactly")

@@ -100,6 +100,41 @@ def test_every_entity_the_graph_describes_is_mentioned(seed_store: QueryableStor
     assert unmentioned == []
 
 
+def test_every_event_policy_and_document_the_article_reports_is_mentioned(
+    seed_store: QueryableStore,
+):
+    """Those the article describes itself, with their evidence, the verbs and phrases
+    that are its only words for them included (the original the article revises is not
+    in its text)."""
+    unmentioned = seed_store.select(
+        """SELECT DISTINCT ?x WHERE {
+             GRAPH ?article { ?x a ?type ; kgo:evidence ?s . }
+             FILTER(?type IN (kgo:Event, kgo:Policy, kgo:Document, kgo:Agent))
+             FILTER NOT EXISTS { ?m oa:hasBody ?x }
+             FILTER NOT EXISTS { ?article prov:wasRevisionOf ?x }
+             FILTER(?x != ?article)
+           }""",
+        article=ox.NamedNode(ARTICLE),
+    )
+    assert unmentioned == []
+
+
+def test_pronouns_and_descriptions_are_mentions(seed_store: QueryableStore):
+    rows = seed_store.select(
+        """SELECT ?n ?words ?entity WHERE {
+             GRAPH ?article { ?m kgo:inSentence ?s ; oa:hasBody ?entity ; oa:hasTarget ?t .
+                              ?t oa:hasSelector ?q . ?q oa:exact ?words . ?s kgo:sentenceNumber ?n }
+           }""",
+        article=ox.NamedNode(ARTICLE),
+    )
+    found = {(int(r["n"]), r["words"], r["entity"].rsplit("/id/", 1)[1]) for r in rows}
+    economies = "the world’s two largest economies"
+    assert {(1, "it", "government/china"), (2, "it", "country/china"),
+            (1, economies, "country/united-states"), (1, economies, "country/china"),
+            (6, "both sides", "government/china"),
+            (9, "drugs", "substance/fentanyl")} <= found  # fmt: skip
+
+
 def test_the_handout_recipients_and_the_messages_channel(seed_store: QueryableStore):
     rows = {r["event"]: r for r in run(seed_store, "recipients")}
     handout = rows[in_article("event", "white-paper-handout")]

@@ -128,7 +128,19 @@ def test_complete_a_class_run_page_and_sort(browser, server):
     countries = column(browser, 0)
     assert countries[:100] == ["kgid:country/atlantis"] * 100  # the table shows prefixed names
     ARTIFACTS.mkdir(exist_ok=True)
-    browser.save_screenshot(str(ARTIFACTS / "query-page.png"))
+    browser.save_screenshot(str(ARTIFACTS / "query-page-table.png"))
+
+
+def test_after_a_classes_come_first(browser, server):
+    """``?x a kgo:`` wants a class; the same prefix in a predicate's place does not."""
+    browser.get(f"{server.url}/sparql")
+    editor = clear_editor(browser)
+    editor.send_keys("SELECT * WHERE { ?x a kgo:")
+    after_a = wait_for_completions(browser)
+    assert all("class" in item for item in after_a[:4]), after_a  # the mini ontology's four
+    editor.send_keys(" .\n  ?x kgo:s")
+    elsewhere = wait_for_completions(browser, containing="speaker")
+    assert elsewhere[0].startswith("kgo:speaker"), elsewhere  # a property by its name first
 
 
 def test_complete_a_prefix_then_a_property_with_the_keyboard(browser, server):

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from selenium.webdriver.common.by import By
 
 from tests.serve.test_query_page import (
+    ARTIFACTS,
     clear_editor,
     pager,
     run,
@@ -59,10 +60,12 @@ def test_type_complete_run_page_switch_views_and_open_the_permalink(browser, see
     assert pager(browser).startswith("Rows 101–")
     offered_views = tabs(browser)
     assert {"Table", "Timeline", "Graph"} <= set(offered_views)
-    for view in ("Timeline", "Graph"):
+    for view in ("Graph", "Timeline"):
         tabs(browser)[view].click()
         drawn = browser.find_element(By.CSS_SELECTOR, "#results svg[role=img]")
         assert drawn.get_attribute("aria-label")  # with its text equivalent
+    ARTIFACTS.mkdir(exist_ok=True)  # the seed's dated facts on the query page, as a timeline
+    browser.save_screenshot(str(ARTIFACTS / "query-page.png"))
     tabs(browser)["Table"].click()
 
     browser.find_element(By.ID, "copy-link").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -89,6 +90,24 @@ def test_suggest_services(seed_server):
     assert entities["result"][0]["id"] == "substance/fentanyl"
     assert [t["id"] for t in types["result"]] == [COUNTRY]  # not schema:Country, its superclass
     assert properties["result"][0]["id"] == "http://www.w3.org/2002/07/owl#sameAs"
+
+
+def test_flyouts_follow_the_manifest(seed_server):
+    """Each suggest service names a flyout service, and it answers for what it suggested."""
+    with seed_server.client() as client:
+        suggest = client.get("/reconcile").json()["suggest"]
+        same_as = "http://www.w3.org/2002/07/owl#sameAs"
+        for kind, wanted in (("entity", "substance/fentanyl"), ("property", same_as),
+                             ("type", COUNTRY)):  # fmt: skip
+            path = suggest[kind]["flyout_service_path"].replace("${id}", quote(wanted, safe=""))
+            answer = client.get(suggest[kind]["service_url"] + path)
+            assert answer.status_code == 200, (kind, answer.text)
+            assert answer.json()["id"] == wanted and "<strong" in answer.json()["html"]
+        fentanyl = client.get("/reconcile/flyout/entity", params={"id": "substance/fentanyl"})
+        assert "Wikidata" in fentanyl.json()["html"]
+        missing = client.get("/reconcile/flyout/entity", params={"id": "country/atlantis"})
+        assert missing.status_code == 404
+        assert client.get("/reconcile/flyout/colour", params={"id": "x"}).status_code == 404
 
 
 def test_view_url_dereferences(seed_server):
@@ -227,6 +246,8 @@ ENDPOINTS = [
     ("GET", "/reconcile/suggest/entity", {"prefix": "mex"}),
     ("GET", "/reconcile/suggest/type", {"prefix": "coun"}),
     ("GET", "/reconcile/suggest/property", {"prefix": "same"}),
+    ("GET", "/reconcile/flyout/entity", {"id": "country/mexico"}),
+    ("GET", "/reconcile/flyout/type", {"id": COUNTRY}),
 ]  # fmt: skip
 
 

@@ -82,6 +82,8 @@ def test_article_view_marks_mentions_and_links_them(browser, seed_server):
     marks = {m.text: m for m in sentence.find_elements(By.CSS_SELECTOR, "a.mention")}
     assert {"US", "Mr Trump", "Beijing", "an executive order"} <= set(marks)
     assert "the words name Beijing" in marks["Beijing"].get_attribute("title")
+    for plain in ("US", "Mr Trump", "an executive order"):  # no other mention's referent
+        assert "the words name" not in marks[plain].get_attribute("title")
     assert marks["Beijing"].get_attribute("href").endswith("/id/government/china")
     marks["US"].click()
     assert browser.current_url.endswith("/id/country/united-states.html")

@@ -120,6 +120,15 @@ def article_page(browser, seed_server):
     return browser
 
 
+def test_the_pictures_stand_together_before_the_text(article_page):
+    """Who said what and the timeline, one after the other, where a reader lands on the
+    page, not after seventeen sentences of reading view."""
+    top = {name: article_page.execute_script(
+        f"return document.querySelector('{name}').getBoundingClientRect().top + scrollY")
+        for name in ("#who-said-what", "#timeline", "section.reading")}  # fmt: skip
+    assert top["#who-said-what"] < top["#timeline"] < top["section.reading"]
+
+
 def test_article_page_draws_who_said_what_about_whom(article_page):
     svg = wait_for(article_page, "#who-said-what svg")
     assert svg.get_attribute("aria-label").startswith(
@@ -291,8 +300,17 @@ def test_views_draw_a_bar_chart_for_labels_and_counts(browser, seed_server):
     assert bars[0].get_attribute("textContent").startswith("assert")
 
 
+def test_no_bar_chart_for_rows_that_carry_more_than_a_label_and_a_number(browser, seed_server):
+    query = (
+        PREFIXES
+        + """SELECT ?sentence ?n ?text ?article WHERE {
+        ?sentence kgo:sentenceNumber ?n ; kgo:text ?text ; kgo:inArticle ?article } LIMIT 20"""
+    )
+    assert "bar" not in draw(browser, seed_server, query)["offered"]
+
+
 def test_views_draw_at_most_300_and_say_so(browser, seed_server):
-    rows = draw(browser, seed_server, "SELECT ?s ?p (1 AS ?n) WHERE { ?s ?p ?o } LIMIT 400",
+    rows = draw(browser, seed_server, "SELECT ?s (1 AS ?n) WHERE { ?s ?p ?o } LIMIT 400",
                 view="bar")  # fmt: skip
     assert rows["size"] == 400
     assert len(browser.find_elements("css selector", "#drawn .kg-bar")) == 300

@@ -108,7 +108,7 @@ class _Places:
             return problem
         if graph is None:
             graph = next(iter(self.graphs(problem)), None)
-            location = self._locate(graph, problem.focus) if graph else None
+            location = self._locate_triple(graph, problem) if graph else None
         else:
             location = self._locate_mistake(problem, graph, node or problem.focus)
         location = location or problem.location or self.anywhere(problem.focus)
@@ -166,8 +166,17 @@ class _Places:
             self._files[graph] = [SourceIndex(path, shown) for path, shown in files]
         return self._files[graph]
 
-    def _locate(self, graph: str, iri: str) -> SourceLocation | None:
-        return next(filter(None, (i.locate(iri) for i in self._indexes(graph))), None)
+    def _locate_triple(self, graph: str, problem: Problem) -> SourceLocation | None:
+        """The line of the triple the problem names (its path, else an offending IRI,
+        in the focus's description), else where the focus is described or used."""
+        terms = [problem.path] if problem.path else [v for v in _nodes(problem)][1:]
+        for index in self._indexes(graph):
+            start = index.subject(problem.focus)
+            if start is None:
+                continue
+            found = (index.in_description(start, term) for term in terms if term)
+            return next(filter(None, found), start)
+        return next(filter(None, (i.use(problem.focus) for i in self._indexes(graph))), None)
 
     def _locate_mistake(self, problem: Problem, graph: str, node: str) -> SourceLocation | None:
         """Where ``graph``'s file writes the misplaced ``node`` for this problem: the line

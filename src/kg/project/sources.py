@@ -221,6 +221,23 @@ class SourceIndex:
                     return SourceLocation(self.shown_as, number, column)
         return None
 
+    def in_description(self, subject: SourceLocation, iri: str) -> SourceLocation | None:
+        """Where ``iri`` is written in the description that starts at ``subject``: up to
+        the next statement that starts at the margin (how the project's files are laid
+        out), comment lines aside. Finds the line of the triple a problem names."""
+        spellings = tuple(self.spellings(iri))
+        for number in range(subject.line, len(self._lines) + 1):
+            line = self._lines[number - 1]
+            if number > subject.line and line[:1] not in ("", " ", "\t", "#"):
+                return None
+            if line.lstrip().startswith("#"):
+                continue
+            for spelling in spellings:
+                column = _term_column(line, spelling)
+                if column is not None and (number > subject.line or column > subject.column):
+                    return SourceLocation(self.shown_as, number, column)
+        return None
+
 
 def _starts_with_term(text: str, term: str) -> bool:
     return text.startswith(term) and (len(text) == len(term) or not _is_name_char(text[len(term)]))

@@ -84,23 +84,41 @@ def reconcile_router(settings: Settings, store: Store) -> APIRouter:
         kind: str, prefix: str = "", cursor: int = 0, callback: str | None = None
     ) -> Response:
         callback = jsonp_callback(callback)
-        if kind == "entity":
-            pool = [(c.id, c.name, c.summary) for c in items()]
-        elif kind == "type":
-            pool = [(t["id"], t["name"], "") for t in typed(shown_types(items()))]
-        elif kind == "property":
-            pool = [(p, local_name(p), "") for p in LINK_PREDICATES]
-        else:
-            raise NotFound(f"no suggest service for {kind!r}; use entity, type or property")
         wanted = normalise(prefix)
         hits = [
             described({"id": i, "name": n}, d)
-            for i, n, d in pool
+            for i, n, d in pool(kind)
             if not wanted
             or any(w.startswith(wanted) for w in [normalise(n), *normalise(n).split()])
         ]
         hits.sort(key=lambda hit: (len(hit["name"]), hit["name"]))  # the closest names first
         return _answer({"result": hits[cursor : cursor + 20]}, callback)
+
+    @router.api_route("/flyout/{kind}", methods=["GET", "HEAD"])
+    def flyout(request: Request, kind: str, id: str, callback: str | None = None) -> Response:
+        """What a suggest widget shows beside a highlighted suggestion: ``{"id", "html"}``
+        (the preview card for an entity, the name and IRI for a type or property)."""
+        callback = jsonp_callback(callback)
+        if kind == "entity":
+            found = next((c for c in items() if c.id == id), None)
+            html = _preview_html(found, origin(request)) if found else None
+        else:
+            name = next((n for i, n, _ in pool(kind) if i == id), None)
+            html = None if name is None else (
+                f"<strong>{escape(name)}</strong><br><code>{escape(id)}</code>")  # fmt: skip
+        if html is None:
+            raise NotFound(f"no {kind} with id {id!r}")
+        return _answer({"id": id, "html": html}, callback)
+
+    def pool(kind: str) -> list[tuple[str, str, str]]:
+        """(id, name, description) of everything a suggest service of ``kind`` offers."""
+        if kind == "entity":
+            return [(c.id, c.name, c.summary) for c in items()]
+        if kind == "type":
+            return [(t["id"], t["name"], "") for t in typed(shown_types(items()))]
+        if kind == "property":
+            return [(p, local_name(p), "") for p in LINK_PREDICATES]
+        raise NotFound(f"no suggest service for {kind!r}; use entity, type or property")
 
     return router
 
@@ -124,7 +142,11 @@ def manifest(settings: Settings, origin: str, items: tuple[Candidate, ...]) -> d
             "height": 140,
         },
         "suggest": {
-            kind: {"service_url": origin, "service_path": f"/reconcile/suggest/{kind}"}
+            kind: {
+                "service_url": origin,
+                "service_path": f"/reconcile/suggest/{kind}",
+                "flyout_service_path": f"/reconcile/flyout/{kind}?id=${{id}}",
+            }
             for kind in ("entity", "type", "property")
         },
     }

@@ -136,7 +136,7 @@ export function completionsAt(text, caret, { explicit, sources }) {
       const items = prefixItems(sources.prefixes, name, local);
       return items.length ? { ...at, items } : null;
     }
-    const items = rank(termsIn(sources.terms(), namespace), local)
+    const items = rank(termsIn(sources.terms(), namespace), local, wantedKind(text, token.from))
       .map((term) => termItem(term, prefixes, name));
     const more = namespace === sources.idSpace && local.length > 0 ? sources.entities(local) : null;
     return items.length || more ? { ...at, items, more } : null;
@@ -144,7 +144,8 @@ export function completionsAt(text, caret, { explicit, sources }) {
   if (!explicit) return null;
   const items = [
     ...prefixItems(sources.prefixes, typed, ""),
-    ...(typed ? rank(sources.terms(), typed).map((term) => termItem(term, prefixes)) : []),
+    ...(typed ? rank(sources.terms(), typed, wantedKind(text, token.from))
+      .map((term) => termItem(term, prefixes)) : []),
     ...[...SPARQL_KEYWORDS].filter((word) => typed && word.startsWith(typed.toUpperCase()) &&
                                              word !== typed.toUpperCase())
       .map((word) => ({ text: word, detail: "keyword", insert: word })),
@@ -164,9 +165,15 @@ function termsIn(terms, namespace) {
     .map((term) => ({ ...term, name: term.iri.slice(namespace.length) }));
 }
 
+// After `a` or rdf:type a class is wanted: classes are listed first there.
+function wantedKind(text, from) {
+  return /(?:^|[\s;,{(.])(?:a|rdf:type|<http:\/\/www\.w3\.org\/1999\/02\/22-rdf-syntax-ns#type>)\s+$/
+    .test(text.slice(0, from)) ? "class" : null;
+}
+
 // Terms whose name or label starts with what was typed (case first, then not), then
-// those with a label word starting so; short names first.
-function rank(terms, typed) {
+// those with a label word starting so; short names first; of the kind wanted first.
+function rank(terms, typed, kind = null) {
   const lower = typed.toLowerCase();
   const scored = [];
   for (const term of terms) {
@@ -174,10 +181,11 @@ function rank(terms, typed) {
     const label = term.label.toLowerCase();
     const score = name.startsWith(typed) ? 0 : name.toLowerCase().startsWith(lower) ? 1
       : label.startsWith(lower) ? 2 : label.split(/\s+/).some((w) => w.startsWith(lower)) ? 3 : -1;
-    if (score >= 0 && !(name === typed)) scored.push([score, name.length, name, term]);
+    const other = kind && term.kind !== kind ? 1 : 0;
+    if (score >= 0 && !(name === typed)) scored.push([other, score, name.length, name, term]);
   }
-  scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2].localeCompare(b[2]));
-  return scored.slice(0, MAX_SHOWN).map((entry) => entry[3]);
+  scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3].localeCompare(b[3]));
+  return scored.slice(0, MAX_SHOWN).map((entry) => entry[4]);
 }
 
 function termItem(term, prefixes, under) {

@@ -76,11 +76,18 @@
 
   // Bar charts need a number and something to name each bar by: a text column (a
   // ?speakerLabel), else dates, else the IRIs; an IRI column gives links and colours.
+  // One number column and what it counts: a label, and at most the IRI it labels.
+  // Rows that carry more (a sentence number beside the words of a quote) are no chart.
   function barColumns(cols) {
-    const value = cols.find((c) => c.kind === "number");
+    const used = cols.filter((c) => c.kind !== "empty");
+    const numbers = used.filter((c) => c.kind === "number");
+    const count = (kinds) => used.filter((c) => kinds.includes(c.kind)).length;
+    if (numbers.length !== 1 || count(["text", "date"]) > 1 || count(["uri"]) > 1 ||
+        used.length - 1 !== count(["text", "date", "uri"])) return null;
+    const value = numbers[0];
     const label = ["text", "date", "uri"].map((k) => cols.find((c) => c.kind === k))
       .find(Boolean);
-    if (!value || !label) return null;
+    if (!label) return null;
     const link = cols.find((c) => c.kind === "uri");
     return { value: value.name, label: label.name, dated: label.kind === "date",
              link: link ? link.name : null };
@@ -231,11 +238,18 @@
     let low = 1, high = content.length - 1;
     while (low < high) { // the longest cut that fits
       const middle = Math.ceil((low + high) / 2);
-      node.textContent = content.slice(0, middle) + "…";
+      node.textContent = cut(content, middle);
       if (measure() <= width) low = middle;
       else high = middle - 1;
     }
-    node.textContent = content.slice(0, low).trimEnd() + "…";
+    node.textContent = cut(content, low);
+  }
+
+  // Words keep their start; a name written as a path (kgid:article/…/statement/x) keeps
+  // its end, where names that share a start differ.
+  function cut(content, keep) {
+    if (/^\S+[/#]\S+$/.test(content)) return "…" + content.slice(content.length - keep);
+    return content.slice(0, keep).trimEnd() + "…";
   }
 
   function tooltip(node, content) {
@@ -249,7 +263,7 @@
   }
 
   function fit(content, chars) {
-    return content.length > chars ? content.slice(0, Math.max(1, chars - 1)) + "…" : content;
+    return content.length > chars ? cut(content, Math.max(1, chars - 1)) : content;
   }
 
   function frame(container, width, height, label) {
