@@ -169,12 +169,12 @@ class _Places:
     def _locate_triple(self, graph: str, problem: Problem) -> SourceLocation | None:
         """The line of the triple the problem names (its path, else an offending IRI,
         in the focus's description), else where the focus is described or used."""
-        terms = [problem.path] if problem.path else [v for v in _nodes(problem)][1:]
+        terms = [problem.path] if problem.path else list(_nodes(problem))[1:]
         for index in self._indexes(graph):
             start = index.subject(problem.focus)
             if start is None:
                 continue
-            found = (index.in_description(start, term) for term in terms if term)
+            found = (index.in_description(start, term) for term in terms)
             return next(filter(None, found), start)
         return next(filter(None, (i.use(problem.focus) for i in self._indexes(graph))), None)
 

@@ -210,33 +210,36 @@ class SourceIndex:
     def use(self, iri: str, *, after: SourceLocation | None = None) -> SourceLocation | None:
         """The first line (from ``after``'s, if given) where ``iri`` is written at all,
         comment lines aside (a skeleton's commented-out example is not a use)."""
-        spellings = tuple(self.spellings(iri))
         start = after.line or 1 if after else 1
+        return next((SourceLocation(self.shown_as, n, c) for n, c in self._uses(iri, start)),
+                    None)  # fmt: skip
+
+    def in_description(self, subject: SourceLocation, iri: str) -> SourceLocation | None:
+        """Where ``iri`` is written in the description that starts at ``subject``: up to
+        the next statement that starts at the margin (how the project's files are laid
+        out). Finds the line of the triple a problem names."""
+        lines = range(subject.line + 1, len(self._lines) + 1)
+        end = next((n for n in lines if self._lines[n - 1][:1] not in ("", " ", "\t", "#")),
+                   len(self._lines) + 1)  # fmt: skip
+        for number, column in self._uses(iri, subject.line):
+            if number >= end:
+                return None
+            if number > subject.line or column > subject.column:
+                return SourceLocation(self.shown_as, number, column)
+        return None
+
+    def _uses(self, iri: str, start: int) -> Iterator[tuple[int, int]]:
+        """(line, column) of every place from line ``start`` where ``iri`` is written,
+        comment lines aside."""
+        spellings = tuple(self.spellings(iri))
         for number, line in enumerate(self._lines[start - 1 :], start=start):
             if line.lstrip().startswith("#"):
                 continue
             for spelling in spellings:
                 column = _term_column(line, spelling)
                 if column is not None:
-                    return SourceLocation(self.shown_as, number, column)
-        return None
-
-    def in_description(self, subject: SourceLocation, iri: str) -> SourceLocation | None:
-        """Where ``iri`` is written in the description that starts at ``subject``: up to
-        the next statement that starts at the margin (how the project's files are laid
-        out), comment lines aside. Finds the line of the triple a problem names."""
-        spellings = tuple(self.spellings(iri))
-        for number in range(subject.line, len(self._lines) + 1):
-            line = self._lines[number - 1]
-            if number > subject.line and line[:1] not in ("", " ", "\t", "#"):
-                return None
-            if line.lstrip().startswith("#"):
-                continue
-            for spelling in spellings:
-                column = _term_column(line, spelling)
-                if column is not None and (number > subject.line or column > subject.column):
-                    return SourceLocation(self.shown_as, number, column)
-        return None
+                    yield number, column
+                    break
 
 
 def _starts_with_term(text: str, term: str) -> bool:
